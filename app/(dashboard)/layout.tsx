@@ -1,0 +1,39 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { Nav, type TNavItem } from "@/components/nav";
+import { SignOutButton } from "@/components/users/sign-out-button";
+import { getCurrentUser } from "@/lib/auth/session";
+
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  // Each page checks again with requireUser/requireAdmin: a layout alone is not a guard.
+  const user = await getCurrentUser();
+  if (!user) redirect("/login");
+  const items: TNavItem[] = user.mustChangePassword
+    ? [{ href: "/account", label: "Account" }]
+    : [
+        ...(user.role === "ADMIN"
+          ? [
+              { href: "/users", label: "Users" },
+              { href: "/audit", label: "Audit" },
+            ]
+          : []),
+        { href: "/account", label: "Account" },
+      ];
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <Link href="/" className="brand">Patchbay</Link>
+        <Nav items={items} />
+        <div className="sidebar-footer">
+          <span data-testid="signed-in-as">
+            {user.name} <span className="badge">{user.role === "ADMIN" ? "Admin" : "Member"}</span>
+          </span>
+          <span className="mono">{user.email}</span>
+          <SignOutButton />
+        </div>
+      </aside>
+      <main className="main">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+// Puts a failed action's result into a react-hook-form form: field errors on their fields, the
+// message as the form-level alert (STYLE.md 4).
+import type { FieldValues, Path, UseFormReturn } from "react-hook-form";
+
+type TFailure = { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+
+export function applyServerErrors<T extends FieldValues>(form: UseFormReturn<T>, res: TFailure): void {
+  const known = new Set(Object.keys(form.getValues()));
+  for (const [field, messages] of Object.entries(res.fieldErrors ?? {})) {
+    if (known.has(field.split(".")[0])) form.setError(field as Path<T>, { message: messages[0] });
+  }
+  form.setError("root.serverError", { message: res.error });
+}

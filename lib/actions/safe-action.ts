@@ -1,0 +1,81 @@
+import "server-only";
+// The one way to build a server action (STYLE.md 3): parse the input with the domain's zod schema,
+// check the session and role, run, and turn failures into a result the form can show.
+// An action called without a valid session writes nothing and returns UNAUTHENTICATED.
+import type { z } from "zod";
+import { getCurrentUser, type TSessionUser } from "@/lib/auth/session";
+import { AppError, GENERIC_ERROR_MESSAGE, isAppError, type TErrorCode } from "@/lib/errors";
+import type { TRole } from "@/lib/users/schema";
+
+export type TActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; code: TErrorCode | "INTERNAL"; error: string; fieldErrors?: Record<string, string[]> };
+
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "_form";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+function failure(e: unknown): Extract<TActionResult<never>, { ok: false }> {
+  if (isAppError(e)) return { ok: false, code: e.code, error: e.message, fieldErrors: e.fieldErrors };
+  // Next's redirect()/notFound() signal by throwing: let them through.
+  if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
+  console.error("[patchbay] action failed", e);
+  return { ok: false, code: "INTERNAL", error: GENERIC_ERROR_MESSAGE };
+}
+
+async function parse<S extends z.ZodType>(schema: S, input: unknown): Promise<z.infer<S>> {
+  const parsed = await schema.safeParseAsync(input);
+  if (!parsed.success) {
+    throw new AppError("VALIDATION", "Some fields need attention.", fieldErrorsOf(parsed.error));
+  }
+  return parsed.data;
+}
+
+type TOptions<S extends z.ZodType> = {
+  schema: S;
+  /** Lowest role allowed: "MEMBER" lets every signed-in user in, "ADMIN" only admins. */
+  role: TRole;
+  /** Lets a user who still has to replace a temporary password call this action. */
+  allowPasswordChangePending?: boolean;
+};
+
+export function authedAction<S extends z.ZodType, T>(
+  opts: TOptions<S>,
+  run: (input: z.infer<S>, ctx: { user: TSessionUser }) => Promise<T>,
+): (input: z.input<S>) => Promise<TActionResult<T>> {
+  return async (input) => {
+    try {
+      const user = await getCurrentUser();
+      if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+      if (user.mustChangePassword && !opts.allowPasswordChangePending) {
+        throw new AppError("FORBIDDEN", "Replace your temporary password first.");
+      }
+      if (opts.role === "ADMIN" && user.role !== "ADMIN") {
+        throw new AppError("FORBIDDEN", "Only administrators can do this.");
+      }
+      const data = await run(await parse(opts.schema, input), { user });
+      return { ok: true, data };
+    } catch (e) {
+      return failure(e);
+    }
+  };
+}
+
+/** For the few actions that run before anyone is signed in (first-run setup). */
+export function publicAction<S extends z.ZodType, T>(
+  schema: S,
+  run: (input: z.infer<S>) => Promise<T>,
+): (input: z.input<S>) => Promise<TActionResult<T>> {
+  return async (input) => {
+    try {
+      return { ok: true, data: await run(await parse(schema, input)) };
+    } catch (e) {
+      return failure(e);
+    }
+  };
+}

@@ -1,0 +1,32 @@
+import "server-only";
+// The Prisma client (JS engine over the libsql driver adapter). Ciphertext and password hashes
+// are omitted from every query by default; code that needs them opts in with `omit: { x: false }`.
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { PrismaClient } from "@/generated/prisma/client";
+import { databaseUrl, ensureDataDir } from "@/lib/env";
+
+export const DEFAULT_OMIT = {
+  user: { passwordHash: true },
+  authConfig: { secrets: true },
+  oAuthToken: { accessToken: true, refreshToken: true },
+  apiToken: { tokenHash: true },
+} as const;
+
+export function createPrismaClient(url: string) {
+  return new PrismaClient({ adapter: new PrismaLibSQL({ url }), omit: DEFAULT_OMIT });
+}
+
+export type TDb = ReturnType<typeof createPrismaClient>;
+
+const globalForDb = globalThis as unknown as { patchbayDb?: TDb };
+
+function init(): TDb {
+  ensureDataDir();
+  return createPrismaClient(databaseUrl());
+}
+
+/** Lazily created so that `next build` never opens the database. */
+export function getDb(): TDb {
+  globalForDb.patchbayDb ??= init();
+  return globalForDb.patchbayDb;
+}

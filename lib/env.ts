@@ -1,0 +1,92 @@
+// The only module that reads process.env. Every setting is validated here (README, "Configuration").
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/** A 256-bit key given as 64 hex characters or as base64 of 32 bytes. */
+export function parseKey(text: string): Buffer | null {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {
+    const b = Buffer.from(t.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (b.length === 32) return b;
+  }
+  return null;
+}
+
+const keyText = z.string().refine((v) => parseKey(v) !== null, {
+  message: "must be 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)",
+});
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PATCHBAY_DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|libsql:|postgres(ql)?:)/, "must start with file:, libsql: or postgresql:")
+    .optional(),
+  PATCHBAY_SECRET_KEY: keyText.optional(),
+  PATCHBAY_SECRET_KEYS_OLD: z
+    .string()
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(keyText))
+    .default([]),
+  PATCHBAY_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
+  PATCHBAY_ADMIN_EMAIL: z.email().optional(),
+  PATCHBAY_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
+  PATCHBAY_ADMIN_NAME: z.string().default("Administrator"),
+  PATCHBAY_TRUST_PROXY: bool.default(false),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+let cached: TEnv | undefined;
+
+/** Validated configuration. Throws one readable error listing every invalid setting. */
+export function env(): TEnv {
+  if (cached) return cached;
+  // Treat empty strings as unset, as container tooling often passes VAR= for "no value".
+  const raw = Object.fromEntries(
+    Object.keys(ZEnv.shape).map((k) => [k, process.env[k] === "" ? undefined : process.env[k]]),
+  );
+  const parsed = ZEnv.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid Patchbay configuration:\n${lines.join("\n")}\nSee the README, "Configuration".`);
+  }
+  if (parsed.data.PATCHBAY_ADMIN_EMAIL && !parsed.data.PATCHBAY_ADMIN_PASSWORD) {
+    throw new Error(
+      "Invalid Patchbay configuration:\n  PATCHBAY_ADMIN_PASSWORD: required when PATCHBAY_ADMIN_EMAIL is set",
+    );
+  }
+  cached = parsed.data;
+  // Libraries that read their own variables get them from here: Prisma's schema needs DATABASE_URL
+  // (without it the CLI tries to download an engine), next-auth needs its public URL.
+  process.env.DATABASE_URL = databaseUrlFor(cached);
+  process.env.NEXTAUTH_URL = cached.PATCHBAY_URL;
+  return cached;
+}
+
+function databaseUrlFor(e: TEnv): string {
+  return e.DATABASE_URL ?? `file:${path.join(e.PATCHBAY_DATA_DIR, "patchbay.db")}`;
+}
+
+export function dataDir(): string {
+  return path.resolve(env().PATCHBAY_DATA_DIR);
+}
+
+export function ensureDataDir(): string {
+  const dir = dataDir();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+export function databaseUrl(): string {
+  return databaseUrlFor(env());
+}
+
+export const isProduction = () => env().NODE_ENV === "production";

@@ -1,0 +1,30 @@
+// AppError carries a code and a message the user may see. Anything else thrown is unexpected:
+// logged in full, shown to the user as a generic message.
+
+export type TErrorCode =
+  | "VALIDATION"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "RATE_LIMITED"
+  | "SECRET_UNREADABLE"
+  | "CONFIG";
+
+export class AppError extends Error {
+  readonly code: TErrorCode;
+  readonly fieldErrors?: Record<string, string[]>;
+
+  constructor(code: TErrorCode, message: string, fieldErrors?: Record<string, string[]>) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+export const GENERIC_ERROR_MESSAGE = "Something went wrong on the server. The error has been logged.";

@@ -1,0 +1,48 @@
+// Re-encrypts every stored secret under the key ring's current key (npm run secrets:rotate).
+// Every encrypted column of the schema is listed here; a new one must be added to this file.
+import type { PrismaClient } from "@/generated/prisma/client";
+import { decryptSecret, encryptSecret, envelopeKeyId, type TKeyRing } from "./crypto";
+
+export type TRotationReport = { examined: number; rotated: number };
+
+function reseal(ring: TKeyRing, stored: string, slot: Parameters<typeof encryptSecret>[2], report: TRotationReport) {
+  report.examined++;
+  if (envelopeKeyId(stored) === ring.current.id) return stored;
+  report.rotated++;
+  return encryptSecret(ring, decryptSecret(ring, stored, slot), slot);
+}
+
+/**
+ * Rotates record by record, each in its own transaction. Throws on the first value that cannot be
+ * decrypted (nothing is guessed); records already rotated stay rotated and a re-run continues.
+ */
+export async function rotateSecrets(db: PrismaClient, ring: TKeyRing): Promise<TRotationReport> {
+  const report: TRotationReport = { examined: 0, rotated: 0 };
+
+  const configs = await db.authConfig.findMany({ select: { id: true, secrets: true } });
+  for (const c of configs) {
+    const secrets = (c.secrets ?? {}) as Record<string, string>;
+    const before = report.rotated;
+    const next = Object.fromEntries(
+      Object.entries(secrets).map(([field, stored]) => [
+        field,
+        reseal(ring, stored, { model: "AuthConfig", field: `secrets.${field}`, recordId: c.id }, report),
+      ]),
+    );
+    if (report.rotated > before) {
+      await db.authConfig.update({ where: { id: c.id }, data: { secrets: next } });
+    }
+  }
+
+  const tokens = await db.oAuthToken.findMany({ select: { id: true, accessToken: true, refreshToken: true } });
+  for (const t of tokens) {
+    const before = report.rotated;
+    const slot = (field: string) => ({ model: "OAuthToken", field, recordId: t.id });
+    const accessToken = reseal(ring, t.accessToken, slot("accessToken"), report);
+    const refreshToken = t.refreshToken === null ? null : reseal(ring, t.refreshToken, slot("refreshToken"), report);
+    if (report.rotated > before) {
+      await db.oAuthToken.update({ where: { id: t.id }, data: { accessToken, refreshToken } });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,21 @@
+import type { NextConfig } from "next";
+
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "same-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+];
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  // forbidden() and app/forbidden.tsx for pages a member may not see.
+  experimental: { authInterrupts: true },
+  // Native driver packages stay outside the bundle (STACK-NOTES: list the adapters here).
+  serverExternalPackages: ["@prisma/adapter-libsql", "@libsql/client", "libsql"],
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
+};
+
+export default nextConfig;
