@@ -1,7 +1,7 @@
 import "server-only";
 // The Prisma client (JS engine over the libsql driver adapter). Ciphertext and password hashes
 // are omitted from every query by default; code that needs them opts in with `omit: { x: false }`.
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { PatchbayLibSQL } from "@/lib/sqlite-adapter";
 import { PrismaClient } from "@/generated/prisma/client";
 import { databaseUrl, ensureDataDir } from "@/lib/env";
 
@@ -13,7 +13,7 @@ export const DEFAULT_OMIT = {
 } as const;
 
 export function createPrismaClient(url: string) {
-  return new PrismaClient({ adapter: new PrismaLibSQL({ url }), omit: DEFAULT_OMIT });
+  return new PrismaClient({ adapter: new PatchbayLibSQL({ url }), omit: DEFAULT_OMIT });
 }
 
 export type TDb = ReturnType<typeof createPrismaClient>;

@@ -1,8 +1,8 @@
 // AES-256-GCM envelopes for secrets at rest. Pure: no I/O; the key ring is passed in.
 //
 // Stored format (version 1):  pb1.<keyId>.<iv>.<ciphertext>.<tag>   (base64url parts)
-// Associated data binds each value to "<model>.<field>:<recordId>", so a value copied to another
-// record or field fails to decrypt instead of silently revealing itself there.
+// Associated data binds each value to JSON ["<model>", "<field>", "<recordId>"], so a value copied
+// to another record or field fails to decrypt instead of silently revealing itself there.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { AppError } from "@/lib/errors";
 
@@ -32,7 +32,7 @@ export function makeKeyRing(current: Buffer, old: Buffer[] = []): TKeyRing {
 
 function aad(slot: TSecretSlot): Buffer {
   if (!slot.model || !slot.field || !slot.recordId) throw new Error("secret slot needs model, field and recordId");
-  return Buffer.from(`${slot.model}.${slot.field}:${slot.recordId}`, "utf8");
+  return Buffer.from(JSON.stringify([slot.model, slot.field, slot.recordId]), "utf8");
 }
 
 export function encryptSecret(ring: TKeyRing, plaintext: string, slot: TSecretSlot): string {

@@ -1,6 +1,6 @@
 // Re-encrypts every stored secret under the key ring's current key (npm run secrets:rotate).
 // Every encrypted column of the schema is listed here; a new one must be added to this file.
-import type { PrismaClient } from "@/generated/prisma/client";
+import type { TDb } from "@/lib/db";
 import { decryptSecret, encryptSecret, envelopeKeyId, type TKeyRing } from "./crypto";
 
 export type TRotationReport = { examined: number; rotated: number };
@@ -16,7 +16,7 @@ function reseal(ring: TKeyRing, stored: string, slot: Parameters<typeof encryptS
  * Rotates record by record, each in its own transaction. Throws on the first value that cannot be
  * decrypted (nothing is guessed); records already rotated stay rotated and a re-run continues.
  */
-export async function rotateSecrets(db: PrismaClient, ring: TKeyRing): Promise<TRotationReport> {
+export async function rotateSecrets(db: TDb, ring: TKeyRing): Promise<TRotationReport> {
   const report: TRotationReport = { examined: 0, rotated: 0 };
 
   const configs = await db.authConfig.findMany({ select: { id: true, secrets: true } });

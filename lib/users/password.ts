@@ -21,12 +21,15 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split("$");
   if (parts.length !== 6 || parts[0] !== "scrypt") return false;
-  const [N, r, p] = parts.slice(1, 4).map(Number);
-  if (![N, r, p].every(Number.isSafeInteger)) return false;
+  const [N, r, p] = parts.slice(1, 4).map((v) => (/^[1-9][0-9]{0,9}$/.test(v) ? Number(v) : NaN));
+  // Only parameters this code could have written: N a power of two, r and p at least 1, memory
+  // within bounds. Anything else (0 would mean "node's default") never matches.
+  if (!(N > 1 && (N & (N - 1)) === 0 && r >= 1 && p >= 1 && 128 * N * r <= MAXMEM)) return false;
   const salt = Buffer.from(parts[4], "base64url");
   const expected = Buffer.from(parts[5], "base64url");
-  const actual = await scrypt(password, salt, expected.length, { N, r, p, maxmem: MAXMEM });
-  return timingSafeEqual(actual, expected);
+  if (expected.length < 16) return false; // an empty or truncated hash must never match
+  const actual = await scrypt(password, salt, expected.length, { N, r, p, maxmem: MAXMEM }).catch(() => null);
+  return actual !== null && timingSafeEqual(actual, expected);
 }
 
 /** Compared against when the account does not exist, so that timing does not reveal which emails exist. */

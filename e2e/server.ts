@@ -1,0 +1,27 @@
+// Starts the built app for e2e: a fresh data folder and database, migrations applied, `next start`.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+
+const port = process.env.PATCHBAY_E2E_PORT;
+const dataDir = process.env.PATCHBAY_E2E_DATA_DIR;
+if (!port || !dataDir || !dataDir.startsWith("/tmp/patchbay-e2e-")) {
+  throw new Error("e2e/server.ts is started by playwright.config.ts, which sets its port and data folder");
+}
+rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(dataDir, { recursive: true });
+
+const env = {
+  ...process.env,
+  NODE_ENV: "production" as const,
+  NEXT_TELEMETRY_DISABLED: "1",
+  CHECKPOINT_DISABLE: "1",
+  PATCHBAY_DATA_DIR: dataDir,
+  DATABASE_URL: `file:${dataDir}/e2e.db`,
+  PATCHBAY_URL: `http://127.0.0.1:${port}`,
+  PATCHBAY_ADMIN_EMAIL: "",
+  PATCHBAY_ADMIN_PASSWORD: "",
+};
+execFileSync("npx", ["prisma", "migrate", "deploy"], { env, stdio: "inherit" });
+const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
+child.on("exit", (code) => process.exit(code ?? 0));

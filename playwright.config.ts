@@ -1,0 +1,55 @@
+// e2e: Debian's Chromium drives `next start` against a fresh database made for this run.
+import { execFileSync } from "node:child_process";
+import { defineConfig } from "@playwright/test";
+
+// Workers re-evaluate this file: pick the port and data folder once and pass them on in the env.
+if (!process.env.PATCHBAY_E2E_PORT) {
+  process.env.PATCHBAY_E2E_PORT = execFileSync(
+    process.execPath,
+    ["-e", "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"],
+    { encoding: "utf8" },
+  ).trim();
+}
+const port = process.env.PATCHBAY_E2E_PORT;
+process.env.PATCHBAY_E2E_DATA_DIR ??= `/tmp/patchbay-e2e-${port}`;
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+      ],
+    },
+  },
+  projects: [
+    // First-run setup needs an empty database, so it runs before every other spec.
+    { name: "first-run", testMatch: /first-run\.spec\.ts/ },
+    { name: "app", testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"] },
+  ],
+  webServer: {
+    command: "npx tsx e2e/server.ts",
+    url: `${baseURL}/login`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});
