@@ -17,8 +17,10 @@ export function clientIp(headers: Record<string, string | string[] | undefined> 
     return Array.isArray(v) ? v.join(",") : v ?? undefined;
   };
   const forwarded = (get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  // Behind a trusted proxy the client is the first address; otherwise only the last hop (the one
-  // Next's own server appends) is not under the client's control.
+  // Next.js sets X-Forwarded-For from the socket only when the request has none. Behind a proxy that
+  // appends, the last entry is the address it saw; PATCHBAY_TRUST_PROXY selects the first instead
+  // (README, "Configuration"). Without any proxy a client can forge it: the per-account limit
+  // does not depend on it.
   const ip = env().PATCHBAY_TRUST_PROXY ? forwarded[0] : forwarded.at(-1);
   return ip ?? get("x-real-ip") ?? "unknown";
 }
