@@ -89,4 +89,3 @@ export function databaseUrl(): string {
   return databaseUrlFor(env());
 }
 
-export const isProduction = () => env().NODE_ENV === "production";

@@ -3,6 +3,12 @@
 // write lock; Prisma reports that as "Operation has timed out". libsql's client has no busy-timeout
 // option and opens a fresh connection after every transaction, so the pragma is set on each
 // connection as it comes into use.
+//
+// Trade-off: libsql's driver is synchronous, so while another process holds the write lock the
+// busy wait blocks this process's event loop (up to BUSY_TIMEOUT_MS). In the embedded default only
+// maintenance scripts write beside the app, briefly; multi-instance deployments use PostgreSQL.
+// An asynchronous retry instead of the busy wait was tried and lost to the other process's tight
+// loop of transactions (starvation) and to Prisma's own transaction timeouts.
 import type { Client, Config, InStatement, Transaction, TransactionMode } from "@libsql/client";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 

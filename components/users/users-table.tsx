@@ -4,6 +4,7 @@ import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
+import { formatUtc } from "@/components/ui/format";
 import { useToast } from "@/components/ui/toast";
 import { changeRoleAction, deleteUserAction, resetPasswordAction, setActiveAction } from "@/lib/users/actions";
 import type { TRole } from "@/lib/users/schema";
@@ -76,7 +77,7 @@ export function UsersTable({ users, meId }: { users: TUserRow[]; meId: string })
                 {u.active ? <span className="badge">Active</span> : <span className="badge off">Deactivated</span>}
                 {u.mustChangePassword ? <span className="badge"> Temporary password</span> : null}
               </td>
-              <td className="muted">{u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "Never"}</td>
+              <td className="muted nowrap">{u.lastSignInAt ? formatUtc(u.lastSignInAt) : "Never"}</td>
               <td>
                 <div className="actions">
                   {u.id !== meId ? (

@@ -101,7 +101,11 @@ export async function setActive(input: { userId: string; active: boolean }, by: 
     const user = await loadTarget(tx, input.userId);
     if (user.active === input.active) return;
     if (!input.active && user.role === "ADMIN") await assertAnotherActiveAdmin(tx, user.id, `Cannot deactivate ${user.email}`);
-    await tx.user.update({ where: { id: user.id }, data: { active: input.active } });
+    // Deactivation ends open sessions for good: reactivating does not revive them.
+    await tx.user.update({
+      where: { id: user.id },
+      data: { active: input.active, ...(input.active ? {} : { sessionVersion: { increment: 1 } }) },
+    });
     await audit({ actor: actorOf(by), action: input.active ? "activate" : "deactivate", objectType: "User", objectId: user.id, objectName: user.email }, tx);
   });
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { formatUtc } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { AuditFilter } from "@/components/audit/audit-filter";
 import { listAuditEntries } from "@/lib/audit";
@@ -40,7 +41,7 @@ export default async function AuditPage({ searchParams }: { searchParams: TSearc
             ) : (
               entries.map((e) => (
                 <tr key={e.id}>
-                  <td className="muted"><time dateTime={e.at.toISOString()}>{e.at.toISOString().replace("T", " ").slice(0, 19)} UTC</time></td>
+                  <td className="muted nowrap"><time dateTime={e.at.toISOString()}>{formatUtc(e.at, true)}</time></td>
                   <td className="mono">{e.actorEmail ?? "system"}</td>
                   <td>{e.action}</td>
                   <td>{e.objectType}</td>
