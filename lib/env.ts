@@ -40,6 +40,8 @@ const ZEnv = z.object({
   PATCHBAY_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   PATCHBAY_ADMIN_NAME: z.string().default("Administrator"),
   PATCHBAY_TRUST_PROXY: bool.default(false),
+  /** Comma-separated CIDRs and host names that outbound requests may reach although internal. */
+  PATCHBAY_OUTBOUND_ALLOW: z.string().default(""),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -9,7 +9,16 @@ export type TErrorCode =
   | "CONFLICT"
   | "RATE_LIMITED"
   | "SECRET_UNREADABLE"
-  | "CONFIG";
+  | "CONFIG"
+  // Outbound requests (lib/http): the message says what happened and what to do.
+  | "OUTBOUND_BLOCKED"
+  | "INVALID_REQUEST"
+  | "DNS_FAILURE"
+  | "CONNECTION_REFUSED"
+  | "CONNECTION_FAILED"
+  | "TIMEOUT"
+  | "TLS_FAILURE"
+  | "CANCELLED";
 
 export class AppError extends Error {
   readonly code: TErrorCode;
