@@ -3,15 +3,18 @@ import { execFileSync } from "node:child_process";
 import { defineConfig } from "@playwright/test";
 
 // Workers re-evaluate this file: pick the port and data folder once and pass them on in the env.
-if (!process.env.PATCHBAY_E2E_PORT) {
-  process.env.PATCHBAY_E2E_PORT = execFileSync(
+const freePort = () =>
+  execFileSync(
     process.execPath,
     ["-e", "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"],
     { encoding: "utf8" },
   ).trim();
-}
+process.env.PATCHBAY_E2E_PORT ??= freePort();
+process.env.PATCHBAY_E2E_UPSTREAM_PORT ??= freePort();
+process.env.PATCHBAY_E2E_UPSTREAM_TLS_PORT ??= freePort();
 const port = process.env.PATCHBAY_E2E_PORT;
 process.env.PATCHBAY_E2E_DATA_DIR ??= `/tmp/patchbay-e2e-${port}`;
+process.env.PATCHBAY_E2E_CERT_DIR ??= `${process.env.PATCHBAY_E2E_DATA_DIR}-certs`;
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
@@ -44,12 +47,23 @@ export default defineConfig({
     { name: "first-run", testMatch: /first-run\.spec\.ts/ },
     { name: "app", testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"] },
   ],
-  webServer: {
-    command: "npx tsx e2e/server.ts",
-    url: `${baseURL}/login`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      // Third-party APIs the tests talk to (e2e/upstream), on loopback.
+      command: "npx tsx e2e/upstream/server.ts",
+      url: `http://127.0.0.1:${process.env.PATCHBAY_E2E_UPSTREAM_PORT}/none`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: "npx tsx e2e/server.ts",
+      url: `${baseURL}/login`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

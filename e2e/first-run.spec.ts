@@ -29,10 +29,12 @@ test("first-run setup, a member with a temporary password, and the member refuse
   await expect(page).toHaveURL(/\/login$/);
 
   await signIn(page, adminEmail, adminPassword);
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/auth-configs$/);
   const nav = page.getByRole("navigation", { name: "Main" });
-  await expect(nav.getByRole("link", { name: "Users" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Authentication" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Audit" })).toBeVisible();
+  await nav.getByRole("link", { name: "Users" }).click();
+  await expect(page).toHaveURL(/\/users$/);
 
   // Create a member; the temporary password is shown once.
   const memberEmail = uniqueEmail("member");
@@ -70,7 +72,7 @@ test("first-run setup, a member with a temporary password, and the member refuse
   await expect(page).toHaveURL(/\/login\?password-changed=1/);
 
   await signIn(page, memberEmail, newPassword);
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/auth-configs$/);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toHaveCount(0);
 
   // Typing the address does not help: the Users page refuses members.

@@ -20,6 +20,8 @@ const env = {
   PATCHBAY_URL: `http://127.0.0.1:${port}`,
   PATCHBAY_ADMIN_EMAIL: "",
   PATCHBAY_ADMIN_PASSWORD: "",
+  // The upstream servers of the tests listen on 127.0.0.1; every other internal address stays blocked.
+  PATCHBAY_OUTBOUND_ALLOW: "127.0.0.1",
 };
 execFileSync("npx", ["prisma", "migrate", "deploy"], { env, stdio: "inherit" });
 const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });

@@ -4,13 +4,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the tests need: Chromium for e2e, lighttpd as the independent server of the
+# interop tests (Basic, Digest, TLS client certificates).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/sbin/lighttpd ] || missing+=(lighttpd lighttpd-mod-openssl)
+[ -f /usr/lib/lighttpd/mod_openssl.so ] || missing+=(lighttpd-mod-openssl)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing Debian's chromium for the e2e tests"
+    echo "== installing Debian packages: ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "The e2e tests need Debian's Chromium at /usr/bin/chromium: sudo apt-get install -y chromium" >&2
+    echo "The tests need these Debian packages: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi

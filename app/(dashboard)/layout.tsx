@@ -12,6 +12,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const items: TNavItem[] = user.mustChangePassword
     ? [{ href: "/account", label: "Account" }]
     : [
+        { href: "/auth-configs", label: "Authentication" },
         ...(user.role === "ADMIN"
           ? [
               { href: "/users", label: "Users" },

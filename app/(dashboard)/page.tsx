@@ -1,8 +1,8 @@
 import { redirect } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 
-// The home page is the first section the user may open.
+// The home page is the first section: authentication configurations.
 export default async function Home() {
-  const user = await requireUser();
-  redirect(user.role === "ADMIN" ? "/users" : "/account");
+  await requireUser();
+  redirect("/auth-configs");
 }

@@ -4,9 +4,11 @@ import type { FieldValues, Path, UseFormReturn } from "react-hook-form";
 
 type TFailure = { ok: false; error: string; fieldErrors?: Record<string, string[]> };
 
-export function applyServerErrors<T extends FieldValues>(form: UseFormReturn<T>, res: TFailure): void {
+/** `prefix`: where the form's values sit in the action's input, e.g. "values." for { id, values }. */
+export function applyServerErrors<T extends FieldValues>(form: UseFormReturn<T>, res: TFailure, prefix = ""): void {
   const known = new Set(Object.keys(form.getValues()));
-  for (const [field, messages] of Object.entries(res.fieldErrors ?? {})) {
+  for (const [key, messages] of Object.entries(res.fieldErrors ?? {})) {
+    const field = key.startsWith(prefix) ? key.slice(prefix.length) : key;
     if (known.has(field.split(".")[0])) form.setError(field as Path<T>, { message: messages[0] });
   }
   form.setError("root.serverError", { message: res.error });

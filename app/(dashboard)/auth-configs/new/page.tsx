@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { AuthConfigForm } from "@/components/auth-configs/auth-config-form";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireAdmin } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "New authentication configuration" };
+
+export default async function NewAuthConfigPage() {
+  await requireAdmin();
+  return (
+    <>
+      <PageHeader title="New authentication configuration" description="Test tries the settings against the Test URL without saving them." />
+      <AuthConfigForm view={null} canEdit />
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AuthConfigsTable } from "@/components/auth-configs/auth-configs-table";
+import { PageHeader } from "@/components/ui/page-header";
+import { listAuthConfigs } from "@/lib/auth-configs/store";
+import { protocolLabel, subProtocolLabel } from "@/lib/auth-configs/schema";
+import { requireUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Authentication" };
+
+export default async function AuthConfigsPage() {
+  const user = await requireUser();
+  const configs = await listAuthConfigs();
+  return (
+    <>
+      <PageHeader
+        title="Authentication"
+        description="How Patchbay authenticates to third-party APIs. One configuration serves many services and connectors."
+        actions={user.role === "ADMIN" ? <Link className="btn primary" href="/auth-configs/new">Create</Link> : null}
+      />
+      <AuthConfigsTable
+        canEdit={user.role === "ADMIN"}
+        rows={configs.map((c) => ({
+          id: c.id,
+          name: c.name,
+          kind: `${protocolLabel(c.protocol)} / ${subProtocolLabel(c.subProtocol)}`,
+          services: c.usage.services.length,
+          connectors: c.usage.connectors.length,
+          lastTest: c.lastTest,
+        }))}
+      />
+    </>
+  );
+}

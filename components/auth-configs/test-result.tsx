@@ -1,0 +1,17 @@
+"use client";
+import type { TAuthTestResult } from "@/lib/auth-configs/test-config";
+
+/** Green role="status" on success, red role="alert" with the reason otherwise. */
+export function TestResult({ result, pending }: { result: TAuthTestResult | null; pending: boolean }) {
+  if (pending) return <p className="muted" role="status">Testing… the request runs on the server.</p>;
+  if (!result) return null;
+  if (result.ok) {
+    return <div role="status" className="message success test-result" data-testid="test-result">{result.message}</div>;
+  }
+  return (
+    <div role="alert" className="message error test-result" data-testid="test-result">
+      {result.message}
+      {result.bodyExcerpt ? <pre>{result.bodyExcerpt}</pre> : null}
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+// Local upstream APIs for the e2e run: one HTTP port for API key, Basic, Digest, AWS SigV4 and no
+// authentication, one HTTPS port that demands a client certificate signed by the private CA.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { TLSSocket } from "node:tls";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { makeCerts } from "./certs";
+import { digestChallenge, digestValid } from "./digest";
+import { UPSTREAM } from "./credentials";
+
+const port = Number(process.env.PATCHBAY_E2E_UPSTREAM_PORT);
+const tlsPort = Number(process.env.PATCHBAY_E2E_UPSTREAM_TLS_PORT);
+const certDir = process.env.PATCHBAY_E2E_CERT_DIR;
+if (!port || !tlsPort || !certDir) throw new Error("started by playwright.config.ts");
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function awsValid(req: IncomingMessage, url: URL): Promise<boolean> {
+  const auth = req.headers.authorization ?? "";
+  const amzDate = req.headers["x-amz-date"];
+  const signed = /SignedHeaders=([^,]+)/.exec(auth)?.[1]?.split(";");
+  if (typeof amzDate !== "string" || !signed) return false;
+  const date = new Date(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, "$1-$2-$3T$4:$5:$6Z"));
+  const headers: Record<string, string> = {};
+  for (const name of signed) headers[name] = String(req.headers[name] ?? "");
+  const query: Record<string, string | string[]> = {};
+  url.searchParams.forEach((v, k) => {
+    const prev = query[k];
+    query[k] = prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), v];
+  });
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: UPSTREAM.aws.accessKeyId, secretAccessKey: UPSTREAM.aws.secretAccessKey },
+    region: UPSTREAM.aws.region,
+    service: UPSTREAM.aws.service,
+    sha256: Hash.bind(null, "sha256"),
+    applyChecksum: false, // as AWS does for every service but S3
+  });
+  const expected = await signer.sign(
+    { method: req.method ?? "GET", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers },
+    { signingDate: date },
+  );
+  return expected.headers.authorization === auth;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+  switch (url.pathname) {
+    case "/none":
+      return json(res, 200, { ok: true });
+    case "/api-key": {
+      const ok = req.headers.authorization === `Bearer ${UPSTREAM.apiKey}` || url.searchParams.get("api_key") === UPSTREAM.apiKey;
+      return ok ? json(res, 200, { ok: true }) : json(res, 401, { error: "invalid api key" });
+    }
+    case "/basic": {
+      const expected = `Basic ${Buffer.from(`${UPSTREAM.basic.username}:${UPSTREAM.basic.password}`).toString("base64")}`;
+      if (req.headers.authorization === expected) return json(res, 200, { ok: true, user: UPSTREAM.basic.username });
+      return json(res, 401, { error: "credentials required" }, { "www-authenticate": 'Basic realm="e2e", charset="UTF-8"' });
+    }
+    case "/digest": {
+      const algorithm = url.searchParams.get("alg") === "SHA-256" ? "SHA-256" : "MD5";
+      const realm = `e2e-${algorithm}`;
+      if (digestValid({ header: req.headers.authorization, method: req.method ?? "GET", realm, ...UPSTREAM.digest })) return json(res, 200, { ok: true, algorithm });
+      return json(res, 401, { error: "digest required" }, { "www-authenticate": digestChallenge(realm, algorithm) });
+    }
+    case "/aws":
+      return (await awsValid(req, url)) ? json(res, 200, { ok: true }) : json(res, 403, { message: "The request signature we calculated does not match the signature you provided." });
+    default:
+      return json(res, 404, { error: "no such endpoint" });
+  }
+}
+
+const certs = makeCerts(certDir);
+createServer((req, res) => void handle(req, res).catch((e) => json(res, 500, { error: String(e) }))).listen(port, "127.0.0.1");
+createHttpsServer({ key: certs.serverKey, cert: certs.serverCert, ca: certs.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+  const cn = (req.socket as TLSSocket).getPeerCertificate()?.subject?.CN;
+  json(res, 200, { ok: true, client: cn });
+}).listen(tlsPort, "127.0.0.1");
+console.log(`e2e upstream on http://127.0.0.1:${port} and https://127.0.0.1:${tlsPort}`);

@@ -1,0 +1,174 @@
+import "server-only";
+// Authentication configurations in the database. Secrets are sealed per record and field on write
+// (lib/secrets), opened only by resolveAuthConfig() for a request, and never part of a view.
+import { randomUUID } from "node:crypto";
+import type { AuthConfig } from "@/generated/prisma/client";
+import { audit, type TActor } from "@/lib/audit";
+import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { openSecret, sealSecret } from "@/lib/secrets";
+import { allowedSecretsOf, requiredSecretsOf, secretsOf, settingsOf, type TAuthConfigInput, type TSubProtocol } from "./schema";
+import { formValuesOf, withSecrets, type TAuthConfigView } from "./view";
+
+const slot = (recordId: string, key: string) => ({ model: "AuthConfig", field: `secrets.${key}`, recordId });
+
+type TRow = Omit<AuthConfig, "secrets"> & { services?: { name: string }[]; connectors?: { name: string }[] };
+
+function toView(row: TRow, secretKeys: string[]): TAuthConfigView {
+  return {
+    id: row.id,
+    name: row.name,
+    protocol: row.protocol,
+    subProtocol: row.subProtocol as TSubProtocol,
+    testUrl: row.testUrl ?? "",
+    settings: (row.settings ?? {}) as Record<string, unknown>,
+    secretsSet: Object.fromEntries(secretKeys.map((k) => [k, true])),
+    needsReconnect: row.needsReconnect,
+    needsReconnectReason: row.needsReconnectReason,
+    lastTest:
+      row.lastTestAt && row.lastTestOk !== null
+        ? { at: row.lastTestAt.toISOString(), ok: row.lastTestOk, message: row.lastTestMessage ?? "" }
+        : null,
+    usage: { services: (row.services ?? []).map((s) => s.name), connectors: (row.connectors ?? []).map((c) => c.name) },
+  };
+}
+
+const usageInclude = {
+  services: { select: { name: true }, orderBy: { name: "asc" as const } },
+  connectors: { select: { name: true }, orderBy: { name: "asc" as const } },
+};
+
+export async function listAuthConfigs(): Promise<TAuthConfigView[]> {
+  const rows = await getDb().authConfig.findMany({ orderBy: { name: "asc" }, include: usageInclude, omit: { secrets: false } });
+  return rows.map(({ secrets, ...row }) => toView(row, Object.keys((secrets ?? {}) as object)));
+}
+
+export async function getAuthConfigView(id: string): Promise<TAuthConfigView | null> {
+  const row = await getDb().authConfig.findUnique({ where: { id }, include: usageInclude, omit: { secrets: false } });
+  if (!row) return null;
+  const { secrets, ...rest } = row;
+  return toView(rest, Object.keys((secrets ?? {}) as object));
+}
+
+function sealAll(id: string, plain: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, sealSecret(v, slot(id, k))]));
+}
+
+function assertRequiredSecrets(input: TAuthConfigInput, present: Set<string>) {
+  const missing = requiredSecretsOf(input).filter((f) => !present.has(f.key));
+  if (missing.length > 0) {
+    throw new AppError(
+      "VALIDATION",
+      "Some fields need attention.",
+      Object.fromEntries(missing.map((f) => [f.path, [`Enter the ${f.label}`]])),
+    );
+  }
+}
+
+function conflictOnName(e: unknown): never {
+  if (e && typeof e === "object" && "code" in e && e.code === "P2002") {
+    throw new AppError("CONFLICT", "An authentication configuration with this name already exists.", {
+      name: ["This name is already used"],
+    });
+  }
+  throw e;
+}
+
+export async function createAuthConfig(input: TAuthConfigInput, actor: TActor): Promise<{ id: string }> {
+  const plain = secretsOf(input);
+  assertRequiredSecrets(input, new Set(Object.keys(plain)));
+  const id = randomUUID();
+  try {
+    await getDb().$transaction(async (tx) => {
+      await tx.authConfig.create({
+        data: {
+          id,
+          name: input.name,
+          protocol: input.protocol,
+          subProtocol: input.subProtocol,
+          settings: settingsOf(input) as object,
+          secrets: sealAll(id, plain),
+          testUrl: input.testUrl || null,
+        },
+      });
+      await audit({ actor, action: "create", objectType: "AuthConfig", objectId: id, objectName: input.name, details: { subProtocol: input.subProtocol, secretsSet: Object.keys(plain) } }, tx);
+    });
+  } catch (e) {
+    conflictOnName(e);
+  }
+  return { id };
+}
+
+/** Blank secrets keep the stored value; secrets that the new settings no longer use are dropped. */
+export async function updateAuthConfig(id: string, input: TAuthConfigInput, actor: TActor): Promise<void> {
+  const db = getDb();
+  try {
+    await db.$transaction(async (tx) => {
+      const row = await tx.authConfig.findUnique({ where: { id }, omit: { secrets: false } });
+      if (!row) throw new AppError("NOT_FOUND", "This authentication configuration no longer exists.");
+      const stored = (row.secrets ?? {}) as Record<string, string>;
+      const allowed = allowedSecretsOf(input);
+      const replaced = secretsOf(input);
+      const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => allowed.has(k) && !(k in replaced)));
+      assertRequiredSecrets(input, new Set([...Object.keys(kept), ...Object.keys(replaced)]));
+      const dropped = Object.keys(stored).filter((k) => !allowed.has(k));
+      await tx.authConfig.update({
+        where: { id },
+        data: {
+          name: input.name,
+          protocol: input.protocol,
+          subProtocol: input.subProtocol,
+          settings: settingsOf(input) as object,
+          secrets: { ...kept, ...sealAll(id, replaced) },
+          testUrl: input.testUrl || null,
+        },
+      });
+      await audit({ actor, action: "update", objectType: "AuthConfig", objectId: id, objectName: input.name, details: { subProtocol: input.subProtocol, secretsReplaced: Object.keys(replaced), secretsDropped: dropped } }, tx);
+    });
+  } catch (e) {
+    conflictOnName(e);
+  }
+}
+
+/** Refused while services or connectors use the configuration; the message names them. */
+export async function deleteAuthConfig(id: string, actor: TActor): Promise<void> {
+  await getDb().$transaction(async (tx) => {
+    const row = await tx.authConfig.findUnique({ where: { id }, include: usageInclude });
+    if (!row) throw new AppError("NOT_FOUND", "This authentication configuration no longer exists.");
+    const users = [...row.services.map((s) => `service "${s.name}"`), ...row.connectors.map((c) => `connector "${c.name}"`)];
+    if (users.length > 0) {
+      const shown = users.slice(0, 5).join(", ") + (users.length > 5 ? ` and ${users.length - 5} more` : "");
+      throw new AppError("CONFLICT", `"${row.name}" is in use by ${shown}. Change those first.`);
+    }
+    await tx.authConfig.delete({ where: { id } });
+    await audit({ actor, action: "delete", objectType: "AuthConfig", objectId: id, objectName: row.name }, tx);
+  });
+}
+
+/**
+ * The configuration with its secrets decrypted, for making a request on the server. With `input`
+ * (unsaved form values), its non-blank secrets win and blank ones fall back to the stored values.
+ * Throws AppError("SECRET_UNREADABLE") when a stored secret cannot be decrypted.
+ */
+export async function resolveAuthConfig(id: string | null, input?: TAuthConfigInput): Promise<TAuthConfigInput> {
+  let stored: Record<string, string> = {};
+  let base = input;
+  if (id) {
+    const row = await getDb().authConfig.findUnique({ where: { id }, include: usageInclude, omit: { secrets: false } });
+    if (!row) throw new AppError("NOT_FOUND", "This authentication configuration no longer exists.");
+    const { secrets, ...rest } = row;
+    stored = Object.fromEntries(Object.entries((secrets ?? {}) as Record<string, string>).map(([k, v]) => [k, openSecret(v, slot(id, k))]));
+    base ??= formValuesOf(toView(rest, []));
+  }
+  if (!base) throw new AppError("VALIDATION", "Nothing to resolve: give an id or the configuration's values.");
+  const allowed = allowedSecretsOf(base);
+  const usable = Object.fromEntries(Object.entries(stored).filter(([k]) => allowed.has(k)));
+  return withSecrets(base, { ...usable, ...secretsOf(base) });
+}
+
+export async function recordTestResult(id: string, result: { ok: boolean; message: string }): Promise<void> {
+  await getDb().authConfig.update({
+    where: { id },
+    data: { lastTestAt: new Date(), lastTestOk: result.ok, lastTestMessage: result.message.slice(0, 500) },
+  });
+}

@@ -1,0 +1,58 @@
+import "server-only";
+// "Test": GET the configuration's Test URL with its strategy and TLS, without saving anything but
+// the outcome of a saved configuration's test.
+import { audit, type TActor } from "@/lib/audit";
+import { AppError, isAppError } from "@/lib/errors";
+import { sendRequest } from "@/lib/http/execute";
+import { strategyFor, tlsFor } from "./runtime";
+import type { TAuthConfigInput } from "./schema";
+import { recordTestResult, resolveAuthConfig } from "./store";
+
+export type TAuthTestResult = {
+  ok: boolean;
+  message: string;
+  status?: number;
+  durationMs?: number;
+  /** Start of the response body, as text, when the request did not succeed. */
+  bodyExcerpt?: string;
+};
+
+const EXCERPT = 300;
+
+function excerpt(body: Buffer): string {
+  const text = body.subarray(0, EXCERPT * 4).toString("utf8").replace(/\s+/g, " ").trim();
+  return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
+}
+
+export async function testAuthConfig(opts: { id: string | null; input?: TAuthConfigInput; actor: TActor }): Promise<TAuthTestResult> {
+  const config = await resolveAuthConfig(opts.id, opts.input);
+  if (!config.testUrl) {
+    throw new AppError("VALIDATION", "Enter a Test URL to test against.", { testUrl: ["Enter a Test URL to test against"] });
+  }
+  let result: TAuthTestResult;
+  try {
+    const res = await sendRequest(
+      { method: "GET", url: config.testUrl, headers: [["accept", "application/json, text/plain;q=0.9, */*;q=0.8"]] },
+      { auth: strategyFor(config, opts.id ?? undefined), tls: tlsFor(config), maxResponseBytes: 256 * 1024 },
+    );
+    const ms = Math.round(res.timings.totalMs);
+    const ok = res.status >= 200 && res.status < 300;
+    const line = `${res.status} ${res.statusText}`.trim();
+    result = ok
+      ? { ok, status: res.status, durationMs: ms, message: `Success: ${line} in ${ms} ms.` }
+      : { ok, status: res.status, durationMs: ms, message: `The server answered ${line}.`, bodyExcerpt: excerpt(res.body) };
+  } catch (e) {
+    if (!isAppError(e) || e.code === "VALIDATION" || e.code === "SECRET_UNREADABLE") throw e;
+    result = { ok: false, message: e.message };
+  }
+  if (opts.id) await recordTestResult(opts.id, result);
+  await audit({
+    actor: opts.actor,
+    action: "test",
+    objectType: "AuthConfig",
+    objectId: opts.id,
+    objectName: config.name,
+    details: { ok: result.ok, status: result.status ?? null, saved: Boolean(opts.id) },
+  });
+  return result;
+}

@@ -1,0 +1,124 @@
+// Request validation, credential stripping for cross-origin redirects, and the masked "Request
+// sent" record. Pure.
+import { AppError } from "@/lib/errors";
+import { MASK, type THeaderList, type TOutgoingRequest, type TSensitive, type TSentRequest } from "./types";
+
+// RFC 7230 §3.2.6 token: header names and methods.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const PREVIEW_BYTES = 2048;
+
+/** Always treated as credentials, whatever the strategy says: connector headers may carry tokens. */
+const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "cookie"];
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/** Throws INVALID_REQUEST for what must never reach the wire. Values are not echoed (may be secret). */
+export function validateRequest(req: TOutgoingRequest, maxRequestBytes: number): void {
+  if (!TOKEN.test(req.method)) throw new AppError("INVALID_REQUEST", `"${req.method.slice(0, 20)}" is not a valid HTTP method`);
+  for (const [name, value] of req.headers) {
+    if (!TOKEN.test(name)) {
+      throw new AppError("INVALID_REQUEST", `Header name ${JSON.stringify(name.slice(0, 60))} is not valid: use letters, digits and !#$%&'*+-.^_\`|~`);
+    }
+    if (/[\r\n\0]/.test(value)) {
+      throw new AppError("INVALID_REQUEST", `The value of header ${name} contains a line break or NUL character, which is not allowed`);
+    }
+    // undici writes header values as latin1: anything beyond would be silently garbled.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw new AppError("INVALID_REQUEST", `The value of header ${name} contains characters that cannot be sent in an HTTP header`);
+    }
+  }
+  const size = req.body?.byteLength ?? 0;
+  if (size > maxRequestBytes) {
+    throw new AppError("INVALID_REQUEST", `The request body is ${formatBytes(size)}; the limit is ${formatBytes(maxRequestBytes)}`);
+  }
+}
+
+function decodeName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Rewrites the query of `url` param by param, keeping the other params byte for byte (re-encoding
+ * through URLSearchParams would change what the server receives). `fn` returns the new raw
+ * `name=value` text, or null to drop the param. The fragment is dropped: it never goes on the wire.
+ */
+function mapQuery(url: string, fn: (name: string, raw: string) => string | null): string {
+  const u = new URL(url);
+  const head = u.href.slice(0, u.href.length - u.search.length - u.hash.length);
+  if (!u.search) return head;
+  const parts = u.search
+    .slice(1)
+    .split("&")
+    .flatMap((raw) => {
+      const out = fn(decodeName(raw.split("=")[0]), raw);
+      return out === null ? [] : [out];
+    });
+  return parts.length ? `${head}?${parts.join("&")}` : head;
+}
+
+export function maskQuery(url: string, names: readonly string[]): string {
+  if (names.length === 0) return mapQuery(url, (_n, raw) => raw);
+  return mapQuery(url, (name, raw) => (names.includes(name) ? `${raw.split("=")[0]}=${MASK}` : raw));
+}
+
+export function removeQuery(url: string, names: readonly string[]): string {
+  return mapQuery(url, (name, raw) => (names.includes(name) ? null : raw));
+}
+
+function sensitiveHeaderNames(sensitive: TSensitive): string[] {
+  return [...CREDENTIAL_HEADERS, ...sensitive.headers.map((h) => h.toLowerCase())];
+}
+
+/** For a redirect to another origin: no credentials of any kind travel with it. */
+export function stripCredentials(req: TOutgoingRequest, sensitive: TSensitive): TOutgoingRequest {
+  const drop = sensitiveHeaderNames(sensitive);
+  return {
+    ...req,
+    url: removeQuery(req.url, sensitive.query),
+    headers: req.headers.filter(([n]) => !drop.includes(n.toLowerCase())),
+  };
+}
+
+function headerValue(headers: THeaderList, name: string): string | undefined {
+  return headers.find(([n]) => n.toLowerCase() === name)?.[1];
+}
+
+/** First 2 KB as text when the body is text (valid UTF-8 without control characters). */
+function preview(body: Uint8Array, contentType: string | undefined, sensitive: TSensitive): string | undefined {
+  const head = body.subarray(0, PREVIEW_BYTES);
+  let text: string;
+  try {
+    // stream: true tolerates a character cut in half at the 2 KB boundary.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
+  } catch {
+    return undefined;
+  }
+  if (/[\0-\x08\x0e-\x1f\x7f]/.test(text)) return undefined;
+  // Token requests carry client secrets and passwords in form bodies: mask those fields as in the query.
+  if (contentType?.toLowerCase().startsWith("application/x-www-form-urlencoded") && sensitive.query.length) {
+    text = text
+      .split("&")
+      .map((p) => (sensitive.query.includes(decodeName(p.split("=")[0])) ? `${p.split("=")[0]}=${MASK}` : p))
+      .join("&");
+  }
+  return text;
+}
+
+/** The request as it went over the wire, with every secret value replaced by MASK. */
+export function maskedSent(req: TOutgoingRequest, sensitive: TSensitive): TSentRequest {
+  const mask = sensitiveHeaderNames(sensitive);
+  const body = req.body ?? null;
+  return {
+    method: req.method,
+    url: maskQuery(req.url, sensitive.query),
+    headers: req.headers.map(([n, v]) => [n, mask.includes(n.toLowerCase()) ? MASK : v]),
+    bodyBytes: body?.byteLength ?? 0,
+    bodyPreview: body && body.byteLength ? preview(body, headerValue(req.headers, "content-type"), sensitive) : undefined,
+  };
+}
