@@ -10,7 +10,11 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // forbidden() and app/forbidden.tsx for pages a member may not see.
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // An authentication configuration may carry PEM bundles and a PKCS#12 file (ZTls limits).
+    serverActions: { bodySizeLimit: "2mb" },
+  },
   // Native driver packages stay outside the bundle (STACK-NOTES: list the adapters here).
   serverExternalPackages: ["@prisma/adapter-libsql", "@libsql/client", "libsql"],
   async headers() {

@@ -12,7 +12,7 @@ const upstream = `http://127.0.0.1:${process.env.PATCHBAY_E2E_UPSTREAM_PORT}`;
 const tlsUpstream = `https://127.0.0.1:${process.env.PATCHBAY_E2E_UPSTREAM_TLS_PORT}`;
 const certDir = process.env.PATCHBAY_E2E_CERT_DIR!;
 const cert = (f: string) => readFileSync(path.join(certDir, f), "utf8");
-const CANARIES = [UPSTREAM.apiKey, UPSTREAM.basic.password, UPSTREAM.digest.password, UPSTREAM.aws.secretAccessKey, P12_PASSPHRASE];
+const CANARIES = [UPSTREAM.apiKey, UPSTREAM.basic.password, UPSTREAM.digest.password, UPSTREAM.aws.secretAccessKey, P12_PASSPHRASE, "canary-session-token-stale"];
 
 let n = 0;
 const unique = (prefix: string) => `${prefix} ${Date.now().toString(36)}-${++n}`;
@@ -36,9 +36,10 @@ async function saveNew(page: Page) {
   await expect(page).toHaveURL(/\/auth-configs\/[0-9a-f-]{36}$/);
 }
 
-/** The page and its RSC payload carry no secret value. */
+/** What the server sends for the page — its HTML and its RSC payload — carries no secret value. */
 async function expectNoSecrets(page: Page) {
-  const html = await page.content();
+  const html = await (await page.request.get(page.url())).text();
+  expect(html).toContain("<form");
   const rsc = await (await page.request.get(page.url(), { headers: { RSC: "1" } })).text();
   expect(rsc.length).toBeGreaterThan(100);
   for (const canary of CANARIES) {
@@ -128,8 +129,20 @@ test.describe("authentication configurations", () => {
     await page.getByLabel("Secret access key").fill("wrong-secret");
     await testAndExpect(page, /403 Forbidden.*signature/, false);
     await page.getByLabel("Secret access key").fill(UPSTREAM.aws.secretAccessKey);
+    await page.getByLabel("Session token").fill("canary-session-token-stale");
     await saveNew(page);
     await expectNoSecrets(page);
+    const name = await page.getByLabel("Name", { exact: true }).inputValue();
+    const stored = async () => Object.keys((await db().authConfig.findUniqueOrThrow({ where: { name } })).secrets as object).sort();
+    expect(await stored()).toEqual(["secretAccessKey", "sessionToken"]);
+
+    // An optional secret can be removed: Clear, then Save.
+    await page.getByRole("button", { name: "Clear Session token" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+    await page.reload();
+    await expect(page.getByTestId("secret-state-Session token")).toHaveText("not set");
+    expect(await stored()).toEqual(["secretAccessKey"]);
   });
 
   test("No authentication, created and tested by keyboard alone", async ({ page }) => {

@@ -27,7 +27,8 @@ const ZEnv = z.object({
   PATCHBAY_DATA_DIR: z.string().default("./data"),
   DATABASE_URL: z
     .string()
-    .regex(/^(file:|libsql:|postgres(ql)?:)/, "must start with file:, libsql: or postgresql:")
+    // PostgreSQL (SPEC §12) arrives with the scale-out mode; until then only SQLite/libsql.
+    .regex(/^(file:|libsql:)/, "must start with file: or libsql: (PostgreSQL is not supported yet)")
     .optional(),
   PATCHBAY_SECRET_KEY: keyText.optional(),
   PATCHBAY_SECRET_KEYS_OLD: z

@@ -32,9 +32,20 @@ export function AuthConfigForm({ view, canEdit }: { view: TAuthConfigView | null
   const protocol = useWatch({ control: form.control, name: "protocol" });
   const secretsSet = view?.secretsSet ?? {};
 
+  // An action call that fails outright (network, server restart) still ends in a visible alert.
+  const unreachable = () => form.setError("root.serverError", { message: "The server could not be reached. Check your connection and try again." });
+
   const onSave = form.handleSubmit(async (raw) => {
     const values = raw as unknown as TAuthConfigInput;
     setTestResult(null);
+    try {
+      await save(values);
+    } catch {
+      unreachable();
+    }
+  });
+
+  const save = async (values: TAuthConfigInput) => {
     if (view) {
       const res = await updateAuthConfigAction({ id: view.id, values });
       if (!res.ok) return applyServerErrors(form, res, "values.");
@@ -46,7 +57,7 @@ export function AuthConfigForm({ view, canEdit }: { view: TAuthConfigView | null
       toast.success(`Created "${values.name}".`);
       router.push(`/auth-configs/${res.data.id}`);
     }
-  });
+  };
 
   const onTest = async () => {
     setTestResult(null);
@@ -64,6 +75,8 @@ export function AuthConfigForm({ view, canEdit }: { view: TAuthConfigView | null
       }
       setTestResult(res.data);
       if (view) router.refresh();
+    } catch {
+      unreachable();
     } finally {
       setTesting(false);
     }

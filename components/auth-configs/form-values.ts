@@ -13,6 +13,7 @@ export type TAuthConfigFormValues = TFields<typeof ZApiKey> &
 
 export const DEFAULT_FORM_VALUES: TAuthConfigFormValues = {
   name: "",
+  clearSecrets: [],
   protocol: "HTTP",
   subProtocol: "API_KEY",
   testUrl: "",

@@ -12,6 +12,8 @@ export function SecretField(props: {
   error?: string;
   hint?: string;
   multiline?: boolean;
+  /** For optional secrets: lets the user remove the stored value on save. */
+  clear?: { cleared: boolean; onChange: (cleared: boolean) => void };
 }) {
   const id = useId();
   const [replacing, setReplacing] = useState(!props.isSet);
@@ -23,11 +25,17 @@ export function SecretField(props: {
         <span className={props.isSet ? "badge" : "badge off"} data-testid={`secret-state-${props.label}`}>
           {props.isSet ? "set" : "not set"}
         </span>
-        {props.isSet && !replacing ? (
+        {props.isSet && !replacing && !props.clear?.cleared ? (
           <Button size="small" onClick={() => setReplacing(true)} aria-label={`Replace ${props.label}`}>Replace</Button>
         ) : null}
+        {props.isSet && props.clear ? (
+          <Button size="small" onClick={() => props.clear!.onChange(!props.clear!.cleared)} aria-label={`${props.clear.cleared ? "Keep" : "Clear"} ${props.label}`} aria-pressed={props.clear.cleared}>
+            {props.clear.cleared ? "Keep" : "Clear"}
+          </Button>
+        ) : null}
+        {props.clear?.cleared ? <span className="muted">removed when you save</span> : null}
       </div>
-      {replacing ? (
+      {props.clear?.cleared ? null : replacing ? (
         props.multiline ? (
           <textarea id={id} rows={5} className="mono" autoComplete="off" spellCheck={false} aria-invalid={props.error ? true : undefined} aria-describedby={describedBy} {...props.registration} />
         ) : (

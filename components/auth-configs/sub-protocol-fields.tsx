@@ -7,6 +7,7 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { AWS_REGIONS, AWS_SERVICES } from "@/lib/auth-configs/strategies/aws-catalog";
 import type { TAuthConfigFormValues } from "./form-values";
 import { SecretField } from "./secret-field";
+import { useClearSecret } from "./use-clear-secret";
 
 /** The option value that reveals the free-text input. */
 const CUSTOM = "__custom__";
@@ -106,12 +107,13 @@ function ListOrCustom({ form, name, label, options }: { form: TProps["form"]; na
 }
 
 function AwsFields({ form, secretsSet }: TProps) {
+  const clearSessionToken = useClearSecret(form, "sessionToken");
   const err = (name: "accessKeyId" | "secretAccessKey" | "sessionToken") => form.formState.errors[name]?.message;
   return (
     <>
       <TextField label="Access key ID" autoComplete="off" error={err("accessKeyId")} {...form.register("accessKeyId")} />
       <SecretField label="Secret access key" isSet={!!secretsSet.secretAccessKey} registration={form.register("secretAccessKey")} error={err("secretAccessKey")} />
-      <SecretField label="Session token" isSet={!!secretsSet.sessionToken} registration={form.register("sessionToken")} hint="Optional: for temporary credentials." />
+      <SecretField label="Session token" isSet={!!secretsSet.sessionToken} registration={form.register("sessionToken")} hint="Optional: for temporary credentials." clear={clearSessionToken} />
       <ListOrCustom form={form} name="service" label="Service" options={AWS_SERVICES} />
       <ListOrCustom form={form} name="region" label="Region" options={AWS_REGIONS} />
     </>

@@ -6,6 +6,7 @@ import { SelectField } from "@/components/ui/field";
 import { TextareaField } from "@/components/ui/textarea-field";
 import type { TAuthConfigFormValues } from "./form-values";
 import { SecretField } from "./secret-field";
+import { useClearSecret } from "./use-clear-secret";
 
 const MAX_PKCS12_BYTES = 256 * 1024;
 
@@ -19,6 +20,7 @@ export function TlsFields({ form, secretsSet, disabled }: { form: UseFormReturn<
   const mode = useWatch({ control: form.control, name: "tls.clientCertMode" });
   const errors = form.formState.errors.tls;
   const fileId = useId();
+  const clearPassphrase = useClearSecret(form, "tls.pkcs12Passphrase");
   const [fileNote, setFileNote] = useState<string | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
 
@@ -61,7 +63,7 @@ export function TlsFields({ form, secretsSet, disabled }: { form: UseFormReturn<
             {fileNote ? <p className="field-hint">{fileNote}</p> : null}
             {fileError || errors?.pkcs12?.message ? <p className="field-error">{fileError ?? errors?.pkcs12?.message}</p> : null}
           </div>
-          <SecretField label="Passphrase" isSet={!!secretsSet["tls.pkcs12Passphrase"]} registration={form.register("tls.pkcs12Passphrase")} />
+          <SecretField label="Passphrase" isSet={!!secretsSet["tls.pkcs12Passphrase"]} registration={form.register("tls.pkcs12Passphrase")} clear={clearPassphrase} />
         </>
       ) : null}
       <TextareaField

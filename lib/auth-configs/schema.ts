@@ -63,6 +63,8 @@ export const ZTls = z.object({
 
 const ZBase = z.object({
   name: text(120).min(1, "Enter a name"),
+  /** Stored optional secrets to remove on save ("sessionToken", "tls.pkcs12Passphrase"): blank means keep. */
+  clearSecrets: z.array(z.string().max(64)).max(10).default([]),
   testUrl: ZTestUrl,
   tls: ZTls.default({ clientCertMode: "NONE", clientCertPem: "", clientKeyPem: "", pkcs12: "", pkcs12Passphrase: "", caBundlePem: "" }),
 });
@@ -136,7 +138,7 @@ export const TLS_SECRET_FIELDS = [
 /** The stored, non-secret settings of an input (everything but name, testUrl, tls and secrets). */
 export function settingsOf(input: TAuthConfigInput): Record<string, unknown> {
   const secretNames = new Set(SECRET_FIELDS[input.subProtocol].map((f) => f.name));
-  const omit = new Set(["name", "testUrl", "tls", "protocol", "subProtocol", ...secretNames]);
+  const omit = new Set(["name", "testUrl", "tls", "protocol", "subProtocol", "clearSecrets", ...secretNames]);
   const settings = Object.fromEntries(Object.entries(input).filter(([k]) => !omit.has(k)));
   return { ...settings, tls: { clientCertMode: input.tls.clientCertMode, clientCertPem: input.tls.clientCertPem, caBundlePem: input.tls.caBundlePem } };
 }

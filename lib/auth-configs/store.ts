@@ -109,9 +109,10 @@ export async function updateAuthConfig(id: string, input: TAuthConfigInput, acto
       const stored = (row.secrets ?? {}) as Record<string, string>;
       const allowed = allowedSecretsOf(input);
       const replaced = secretsOf(input);
-      const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => allowed.has(k) && !(k in replaced)));
+      const cleared = new Set(input.clearSecrets);
+      const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => allowed.has(k) && !(k in replaced) && !cleared.has(k)));
       assertRequiredSecrets(input, new Set([...Object.keys(kept), ...Object.keys(replaced)]));
-      const dropped = Object.keys(stored).filter((k) => !allowed.has(k));
+      const dropped = Object.keys(stored).filter((k) => !allowed.has(k) || (cleared.has(k) && !(k in replaced)));
       await tx.authConfig.update({
         where: { id },
         data: {
@@ -162,12 +163,23 @@ export async function resolveAuthConfig(id: string | null, input?: TAuthConfigIn
   }
   if (!base) throw new AppError("VALIDATION", "Nothing to resolve: give an id or the configuration's values.");
   const allowed = allowedSecretsOf(base);
-  const usable = Object.fromEntries(Object.entries(stored).filter(([k]) => allowed.has(k)));
+  const cleared = new Set(base.clearSecrets);
+  const usable = Object.fromEntries(Object.entries(stored).filter(([k]) => allowed.has(k) && !cleared.has(k)));
   return withSecrets(base, { ...usable, ...secretsOf(base) });
 }
 
+/** True when `input` is exactly the stored configuration: same settings, no secret typed in. */
+export async function isStoredAsIs(id: string, input: TAuthConfigInput): Promise<boolean> {
+  const view = await getAuthConfigView(id);
+  if (!view || Object.keys(secretsOf(input)).length > 0 || input.clearSecrets.length > 0) return false;
+  const stored = formValuesOf(view);
+  const key = (v: TAuthConfigInput) => JSON.stringify([v.name, v.testUrl, v.subProtocol, settingsOf(v)]);
+  return key(stored) === key(input);
+}
+
+/** Records the outcome of testing the saved configuration (nothing if it was deleted meanwhile). */
 export async function recordTestResult(id: string, result: { ok: boolean; message: string }): Promise<void> {
-  await getDb().authConfig.update({
+  await getDb().authConfig.updateMany({
     where: { id },
     data: { lastTestAt: new Date(), lastTestOk: result.ok, lastTestMessage: result.message.slice(0, 500) },
   });

@@ -6,7 +6,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { sendRequest } from "@/lib/http/execute";
 import { strategyFor, tlsFor } from "./runtime";
 import type { TAuthConfigInput } from "./schema";
-import { recordTestResult, resolveAuthConfig } from "./store";
+import { isStoredAsIs, recordTestResult, resolveAuthConfig } from "./store";
 
 export type TAuthTestResult = {
   ok: boolean;
@@ -45,7 +45,8 @@ export async function testAuthConfig(opts: { id: string | null; input?: TAuthCon
     if (!isAppError(e) || e.code === "VALIDATION" || e.code === "SECRET_UNREADABLE") throw e;
     result = { ok: false, message: e.message };
   }
-  if (opts.id) await recordTestResult(opts.id, result);
+  // "Last test" describes the saved configuration: unsaved changes do not count.
+  if (opts.id && (!opts.input || (await isStoredAsIs(opts.id, opts.input)))) await recordTestResult(opts.id, result);
   await audit({
     actor: opts.actor,
     action: "test",

@@ -1,5 +1,5 @@
 // What the browser may see of a stored configuration, and the form values built from it. Pure.
-import { settingsOf, ZAuthConfigInput, type TAuthConfigInput, type TSubProtocol } from "./schema";
+import { SECRET_FIELDS, settingsOf, ZAuthConfigInput, type TAuthConfigInput, type TSubProtocol } from "./schema";
 
 /** A configuration without any secret value: secrets appear only as set / not set. */
 export type TAuthConfigView = {
@@ -20,8 +20,12 @@ export type TAuthConfigView = {
 /** Form values for editing: the stored settings with every secret field blank ("keep"). */
 export function formValuesOf(view: TAuthConfigView): TAuthConfigInput {
   const { tls, ...settings } = view.settings as { tls?: Record<string, unknown> } & Record<string, unknown>;
+  // Secret fields are blank whatever the stored settings hold: defence in depth, settingsOf() never
+  // stores them there.
+  const blankSecrets = Object.fromEntries(Object.values(SECRET_FIELDS).flat().map((f) => [f.name, ""]));
   const parsed = ZAuthConfigInput.safeParse({
     ...settings,
+    ...blankSecrets,
     name: view.name,
     testUrl: view.testUrl,
     protocol: view.protocol,

@@ -32,6 +32,14 @@ describe("stripCredentials", () => {
     assert.equal(out.url, "https://h.example/?keep=2");
     assert.deepEqual(out.headers, [["Accept", "*/*"]]);
   });
+  test("drops custom headers the strategy does not know about (a connector's own token header)", () => {
+    const req: TOutgoingRequest = {
+      method: "GET",
+      url: "https://h.example/",
+      headers: [["X-Vendor-Token", "t"], ["User-Agent", "ua"], ["Content-Type", "application/json"], ["X-Trace", "1"]],
+    };
+    assert.deepEqual(stripCredentials(req, { headers: [], query: [] }).headers, [["User-Agent", "ua"], ["Content-Type", "application/json"]]);
+  });
 });
 
 describe("maskedSent", () => {

@@ -77,13 +77,30 @@ function sensitiveHeaderNames(sensitive: TSensitive): string[] {
 
 /** For a redirect to another origin: no credentials of any kind travel with it. */
 export function stripCredentials(req: TOutgoingRequest, sensitive: TSensitive): TOutgoingRequest {
+  // Connector headers may carry tokens under any name, so a hop to another origin keeps only
+  // headers known to carry none (an allowlist, not a blocklist).
   const drop = sensitiveHeaderNames(sensitive);
   return {
     ...req,
     url: removeQuery(req.url, sensitive.query),
-    headers: req.headers.filter(([n]) => !drop.includes(n.toLowerCase())),
+    headers: req.headers.filter(([n]) => CROSS_ORIGIN_SAFE_HEADERS.has(n.toLowerCase()) && !drop.includes(n.toLowerCase())),
   };
 }
+
+/** Headers that follow a redirect to another origin; every other header is dropped there. */
+export const CROSS_ORIGIN_SAFE_HEADERS = new Set([
+  "accept",
+  "accept-language",
+  "accept-encoding",
+  "cache-control",
+  "content-type",
+  "if-match",
+  "if-none-match",
+  "if-modified-since",
+  "if-unmodified-since",
+  "pragma",
+  "user-agent",
+]);
 
 function headerValue(headers: THeaderList, name: string): string | undefined {
   return headers.find(([n]) => n.toLowerCase() === name)?.[1];

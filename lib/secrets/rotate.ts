@@ -19,30 +19,36 @@ function reseal(ring: TKeyRing, stored: string, slot: Parameters<typeof encryptS
 export async function rotateSecrets(db: TDb, ring: TKeyRing): Promise<TRotationReport> {
   const report: TRotationReport = { examined: 0, rotated: 0 };
 
-  const configs = await db.authConfig.findMany({ select: { id: true, secrets: true } });
-  for (const c of configs) {
-    const secrets = (c.secrets ?? {}) as Record<string, string>;
-    const before = report.rotated;
-    const next = Object.fromEntries(
-      Object.entries(secrets).map(([field, stored]) => [
-        field,
-        reseal(ring, stored, { model: "AuthConfig", field: `secrets.${field}`, recordId: c.id }, report),
-      ]),
-    );
-    if (report.rotated > before) {
-      await db.authConfig.update({ where: { id: c.id }, data: { secrets: next } });
-    }
+  // Each record is re-read and rewritten inside its own transaction, so a value saved by the app
+  // while rotation runs is never overwritten with an older one.
+  const configIds = await db.authConfig.findMany({ select: { id: true } });
+  for (const { id } of configIds) {
+    await db.$transaction(async (tx) => {
+      const c = await tx.authConfig.findUnique({ where: { id }, select: { id: true, secrets: true } });
+      if (!c) return;
+      const secrets = (c.secrets ?? {}) as Record<string, string>;
+      const before = report.rotated;
+      const next = Object.fromEntries(
+        Object.entries(secrets).map(([field, stored]) => [
+          field,
+          reseal(ring, stored, { model: "AuthConfig", field: `secrets.${field}`, recordId: c.id }, report),
+        ]),
+      );
+      if (report.rotated > before) await tx.authConfig.update({ where: { id: c.id }, data: { secrets: next } });
+    });
   }
 
-  const tokens = await db.oAuthToken.findMany({ select: { id: true, accessToken: true, refreshToken: true } });
-  for (const t of tokens) {
-    const before = report.rotated;
-    const slot = (field: string) => ({ model: "OAuthToken", field, recordId: t.id });
-    const accessToken = reseal(ring, t.accessToken, slot("accessToken"), report);
-    const refreshToken = t.refreshToken === null ? null : reseal(ring, t.refreshToken, slot("refreshToken"), report);
-    if (report.rotated > before) {
-      await db.oAuthToken.update({ where: { id: t.id }, data: { accessToken, refreshToken } });
-    }
+  const tokenIds = await db.oAuthToken.findMany({ select: { id: true } });
+  for (const { id } of tokenIds) {
+    await db.$transaction(async (tx) => {
+      const t = await tx.oAuthToken.findUnique({ where: { id }, select: { id: true, accessToken: true, refreshToken: true } });
+      if (!t) return;
+      const before = report.rotated;
+      const slot = (field: string) => ({ model: "OAuthToken", field, recordId: t.id });
+      const accessToken = reseal(ring, t.accessToken, slot("accessToken"), report);
+      const refreshToken = t.refreshToken === null ? null : reseal(ring, t.refreshToken, slot("refreshToken"), report);
+      if (report.rotated > before) await tx.oAuthToken.update({ where: { id: t.id }, data: { accessToken, refreshToken } });
+    });
   }
   return report;
 }
