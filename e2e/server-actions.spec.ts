@@ -1,16 +1,13 @@
 // Server actions check the caller: a captured action request replayed without the session writes nothing.
-import { expect, test, request as playwrightRequest } from "@playwright/test";
+import { expect, test, request as playwrightRequest, type Page } from "@playwright/test";
 import { signIn } from "./fixtures/auth";
 import { db, seedUser, uniqueEmail } from "./fixtures/db";
 
-test("replaying the create-user action without a session writes no row", async ({ page, baseURL, context }) => {
-  const admin = await seedUser({ role: "ADMIN" });
-  await signIn(page, admin.email, admin.password);
-  await page.goto("/users");
+type TCaptured = { url: string; headers: Record<string, string>; body: string };
 
-  // Capture the action request the form sends, and stop it from reaching the server.
-  const email = uniqueEmail("replayed");
-  let captured: { url: string; headers: Record<string, string>; body: string } | undefined;
+/** Fills the Create user dialog and captures the action request it sends, which never reaches the server. */
+async function captureCreateUser(page: Page, name: string, email: string): Promise<TCaptured> {
+  let captured: TCaptured | undefined;
   await page.route("**/users", async (route) => {
     const req = route.request();
     if (req.method() === "POST" && req.headers()["next-action"]) {
@@ -22,19 +19,31 @@ test("replaying the create-user action without a session writes no row", async (
   });
   await page.getByRole("button", { name: "Create user" }).click();
   const dialog = page.getByRole("dialog", { name: "Create user" });
-  await dialog.getByLabel("Name").fill("Replayed User");
+  await dialog.getByLabel("Name").fill(name);
   await dialog.getByLabel("Email").fill(email);
   await dialog.getByRole("button", { name: "Create" }).click();
   await expect.poll(() => captured).toBeTruthy();
-  expect(captured!.body).toContain(email);
+  await page.unroute("**/users");
+  return captured!;
+}
+
+test("replaying the create-user action without a session writes no row", async ({ page, baseURL, context }) => {
+  const admin = await seedUser({ role: "ADMIN" });
+  await signIn(page, admin.email, admin.password);
+  await page.goto("/users");
+
+  // Capture the action request the form sends, and stop it from reaching the server.
+  const email = uniqueEmail("replayed");
+  const captured = await captureCreateUser(page, "Replayed User", email);
+  expect(captured.body).toContain(email);
 
   const replayHeaders = Object.fromEntries(
-    Object.entries(captured!.headers).filter(([k]) => ["next-action", "content-type", "accept", "next-router-state-tree"].includes(k)),
+    Object.entries(captured.headers).filter(([k]) => ["next-action", "content-type", "accept", "next-router-state-tree"].includes(k)),
   );
 
   // Without cookies: refused, nothing written.
   const anonymous = await playwrightRequest.newContext({ baseURL });
-  const res = await anonymous.post(captured!.url, { headers: replayHeaders, data: captured!.body });
+  const res = await anonymous.post(captured.url, { headers: replayHeaders, data: captured.body });
   expect(await res.text()).toContain("UNAUTHENTICATED");
   await anonymous.dispose();
   expect(await db().user.count({ where: { email } })).toBe(0);
@@ -42,7 +51,7 @@ test("replaying the create-user action without a session writes no row", async (
   // The same request with the admin's session does create the user: the replay itself was well-formed.
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   const signedIn = await playwrightRequest.newContext({ baseURL });
-  const ok = await signedIn.post(captured!.url, { headers: { ...replayHeaders, cookie }, data: captured!.body });
+  const ok = await signedIn.post(captured.url, { headers: { ...replayHeaders, cookie }, data: captured.body });
   expect(ok.status()).toBe(200);
   await signedIn.dispose();
   expect(await db().user.count({ where: { email } })).toBe(1);
@@ -55,32 +64,16 @@ test("a member's session cannot run admin actions", async ({ page, baseURL, cont
   await page.goto("/users");
 
   const email = uniqueEmail("by-member");
-  let captured: { url: string; headers: Record<string, string>; body: string } | undefined;
-  await page.route("**/users", async (route) => {
-    const req = route.request();
-    if (req.method() === "POST" && req.headers()["next-action"]) {
-      captured = { url: req.url(), headers: req.headers(), body: req.postData() ?? "" };
-      await route.abort();
-    } else {
-      await route.continue();
-    }
-  });
-  await page.getByRole("button", { name: "Create user" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create user" });
-  await dialog.getByLabel("Name").fill("Member Made");
-  await dialog.getByLabel("Email").fill(email);
-  await dialog.getByRole("button", { name: "Create" }).click();
-  await expect.poll(() => captured).toBeTruthy();
+  const captured = await captureCreateUser(page, "Member Made", email);
 
   await context.clearCookies();
-  await page.unroute("**/users");
   await signIn(page, member.email, member.password);
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   const headers = Object.fromEntries(
-    Object.entries(captured!.headers).filter(([k]) => ["next-action", "content-type", "accept"].includes(k)),
+    Object.entries(captured.headers).filter(([k]) => ["next-action", "content-type", "accept"].includes(k)),
   );
   const api = await playwrightRequest.newContext({ baseURL });
-  const res = await api.post(captured!.url, { headers: { ...headers, cookie }, data: captured!.body });
+  const res = await api.post(captured.url, { headers: { ...headers, cookie }, data: captured.body });
   expect(await res.text()).toContain("Only administrators can do this.");
   await api.dispose();
   expect(await db().user.count({ where: { email } })).toBe(0);

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { TDb } from "@/lib/db";
 import { AppError, type TErrorCode } from "@/lib/errors";
-import { createTempDatabase, type TTempDb } from "@/lib/testing/temp-db";
+import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { ZAuthConfigInput, type TAuthConfigInput } from "./schema";
 import { formValuesOf, type TAuthConfigView } from "./view";
 
@@ -36,24 +36,10 @@ let secrets: TSecrets;
 let actor: { id: string; email: string };
 
 before(async () => {
-  temp = await createTempDatabase("patchbay-auth-configs-");
-  await temp.db.$disconnect(); // the module under test opens its own client through getDb()
-  // lib/env.ts reads process.env once, at the first env() call (getDb() makes it): set it first.
-  // eslint-disable-next-line no-restricted-properties -- the test configures what lib/env.ts reads
-  const processEnv = process.env;
-  processEnv.PATCHBAY_DATA_DIR = temp.dir;
-  processEnv.DATABASE_URL = temp.url;
   // No configured key: the key ring generates <data dir>/secret.key, inside the temporary directory.
-  delete processEnv.PATCHBAY_SECRET_KEY;
-  delete processEnv.PATCHBAY_SECRET_KEYS_OLD;
-  delete processEnv.PATCHBAY_ADMIN_EMAIL;
-  delete processEnv.PATCHBAY_ADMIN_PASSWORD;
+  ({ temp, db } = await useTempAppDatabase({ prefix: "patchbay-auth-configs-" }));
   s = await import("./store");
   secrets = await import("@/lib/secrets");
-  const { getDb } = await import("@/lib/db");
-  const { databaseUrl } = await import("@/lib/env");
-  assert.equal(databaseUrl(), temp.url, "the module must use the temporary database");
-  db = getDb();
   // AuditEntry.actorId is a foreign key to User: the actor must exist.
   const user = await db.user.create({
     data: { email: "a@example.test", name: "a", role: "ADMIN", passwordHash: "scrypt$not-used", active: true, mustChangePassword: false },
@@ -246,6 +232,18 @@ describe("createAuthConfig", () => {
     assert.deepEqual(await snapshot(), before);
   });
 
+  test("two creates racing for one name: exactly one wins, the other is CONFLICT", async () => {
+    const results = await Promise.allSettled([
+      s.createAuthConfig(apiKeyInput({ name: "Race" }), actor),
+      s.createAuthConfig(basicInput({ name: "Race" }), actor),
+    ]);
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 1, JSON.stringify(results));
+    const lost = results.find((r) => r.status === "rejected");
+    assert.ok(lost && lost.reason instanceof AppError && lost.reason.code === "CONFLICT", String(lost?.status === "rejected" && lost.reason));
+    assert.equal(await db.authConfig.count(), 1);
+    assert.equal(await db.auditEntry.count(), 1);
+  });
+
   test("audits 'create' with the sub-protocol and secret names, never a value", async () => {
     const { id } = await s.createAuthConfig(awsInput({ tls: p12Tls }), actor);
     const entries = await auditEntries(id);
@@ -275,16 +273,20 @@ describe("getAuthConfigView and listAuthConfigs", () => {
     assertNoCanary(v, "the view");
     const text = JSON.stringify(v);
     for (const envelope of Object.values(await rawSecrets(id))) assert.ok(!text.includes(envelope), "the view contains ciphertext");
-    assert.deepEqual(v.secretsSet, { secretAccessKey: true, sessionToken: true, "tls.clientKeyPem": true });
-    assert.equal(v.id, id);
-    assert.equal(v.name, "Aws");
-    assert.equal(v.protocol, "AWS");
-    assert.equal(v.subProtocol, "AWS_SIGV4");
-    assert.equal(v.testUrl, "https://api.example.test/");
-    assert.deepEqual(v.settings, { accessKeyId: "AKIDEXAMPLE", service: "execute-api", region: "eu-west-1", tls: { clientCertMode: "PEM", clientCertPem: CERT_PEM, caBundlePem: CA_PEM } });
-    assert.equal(v.lastTest, null);
-    assert.equal(v.needsReconnect, false);
-    assert.deepEqual(v.usage, { services: [], connectors: [] });
+    // The whole view, so that nothing else (a secret, its ciphertext, an extra field) rides along.
+    assert.deepEqual(v, {
+      id,
+      name: "Aws",
+      protocol: "AWS",
+      subProtocol: "AWS_SIGV4",
+      testUrl: "https://api.example.test/",
+      settings: { accessKeyId: "AKIDEXAMPLE", service: "execute-api", region: "eu-west-1", tls: { clientCertMode: "PEM", clientCertPem: CERT_PEM, caBundlePem: CA_PEM } },
+      secretsSet: { secretAccessKey: true, sessionToken: true, "tls.clientKeyPem": true },
+      needsReconnect: false,
+      needsReconnectReason: null,
+      lastTest: null,
+      usage: { services: [], connectors: [] },
+    });
   });
 
   test("secretsSet is empty for a configuration without secrets; an unknown id has no view", async () => {
@@ -465,9 +467,10 @@ describe("updateAuthConfig", () => {
     const entries = await auditEntries(id, "update");
     assert.equal(entries.length, 2);
     assert.deepEqual(entries[0].details, { subProtocol: "AWS_SIGV4", secretsReplaced: ["secretAccessKey"], secretsDropped: ["sessionToken"] });
-    const second = entries[1].details as { secretsReplaced: string[]; secretsDropped: string[] };
-    assert.deepEqual(second.secretsReplaced, ["password"]);
-    assert.deepEqual([...second.secretsDropped].sort(), ["secretAccessKey", "tls.clientKeyPem"].sort());
+    // The TLS mode stays PEM, so the private key is kept; only the AWS secret goes.
+    assert.deepEqual(entries[1].details, { subProtocol: "DIGEST", secretsReplaced: ["password"], secretsDropped: ["secretAccessKey"] });
+    assert.deepEqual(Object.keys(await rawSecrets(id)).sort(), ["password", "tls.clientKeyPem"]);
+    assert.equal((await s.resolveAuthConfig(id)).tls.clientKeyPem, KEY_PEM);
     assertNoCanary(await db.auditEntry.findMany(), "the audit trail");
   });
 

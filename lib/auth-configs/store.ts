@@ -2,6 +2,7 @@ import "server-only";
 // Authentication configurations in the database. Secrets are sealed per record and field on write
 // (lib/secrets), opened only by resolveAuthConfig() for a request, and never part of a view.
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import type { AuthConfig } from "@/generated/prisma/client";
 import { audit, type TActor } from "@/lib/audit";
 import { getDb } from "@/lib/db";
@@ -155,7 +156,7 @@ export async function resolveAuthConfig(id: string | null, input?: TAuthConfigIn
   let stored: Record<string, string> = {};
   let base = input;
   if (id) {
-    const row = await getDb().authConfig.findUnique({ where: { id }, include: usageInclude, omit: { secrets: false } });
+    const row = await getDb().authConfig.findUnique({ where: { id }, omit: { secrets: false } });
     if (!row) throw new AppError("NOT_FOUND", "This authentication configuration no longer exists.");
     const { secrets, ...rest } = row;
     stored = Object.fromEntries(Object.entries((secrets ?? {}) as Record<string, string>).map(([k, v]) => [k, openSecret(v, slot(id, k))]));
@@ -173,8 +174,8 @@ export async function isStoredAsIs(id: string, input: TAuthConfigInput): Promise
   const view = await getAuthConfigView(id);
   if (!view || Object.keys(secretsOf(input)).length > 0 || input.clearSecrets.length > 0) return false;
   const stored = formValuesOf(view);
-  const key = (v: TAuthConfigInput) => JSON.stringify([v.name, v.testUrl, v.subProtocol, settingsOf(v)]);
-  return key(stored) === key(input);
+  const key = (v: TAuthConfigInput) => [v.name, v.testUrl, v.subProtocol, settingsOf(v)];
+  return isDeepStrictEqual(key(stored), key(input));
 }
 
 /** Records the outcome of testing the saved configuration (nothing if it was deleted meanwhile). */

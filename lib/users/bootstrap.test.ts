@@ -4,7 +4,7 @@
 import { after, before, beforeEach, describe, mock, test } from "node:test";
 import assert from "node:assert/strict";
 import type { TDb } from "@/lib/db";
-import { createTempDatabase, type TTempDb } from "@/lib/testing/temp-db";
+import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { verifyPassword } from "./password";
 
 type TManage = typeof import("./manage");
@@ -17,20 +17,11 @@ let m: TManage;
 let info: ReturnType<typeof mock.method<Console, "info">>;
 
 before(async () => {
-  temp = await createTempDatabase("patchbay-bootstrap-");
-  await temp.db.$disconnect();
-  // eslint-disable-next-line no-restricted-properties -- the test configures what lib/env.ts reads
-  const processEnv = process.env;
-  processEnv.PATCHBAY_DATA_DIR = temp.dir;
-  processEnv.DATABASE_URL = temp.url;
-  processEnv.PATCHBAY_ADMIN_EMAIL = "Root@Example.COM";
-  processEnv.PATCHBAY_ADMIN_PASSWORD = ADMIN_PASSWORD;
-  processEnv.PATCHBAY_ADMIN_NAME = "Root Admin";
+  ({ temp, db } = await useTempAppDatabase({
+    prefix: "patchbay-bootstrap-",
+    env: { PATCHBAY_ADMIN_EMAIL: "Root@Example.COM", PATCHBAY_ADMIN_PASSWORD: ADMIN_PASSWORD, PATCHBAY_ADMIN_NAME: "Root Admin" },
+  }));
   m = await import("./manage");
-  const { getDb } = await import("@/lib/db");
-  const { databaseUrl } = await import("@/lib/env");
-  assert.equal(databaseUrl(), temp.url, "the module must use the temporary database");
-  db = getDb();
   info = mock.method(console, "info", () => {});
 });
 

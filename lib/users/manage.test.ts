@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { TSessionUser } from "@/lib/auth/session";
 import type { TDb } from "@/lib/db";
 import { AppError, type TErrorCode } from "@/lib/errors";
-import { createTempDatabase, type TTempDb } from "@/lib/testing/temp-db";
+import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { hashPassword, verifyPassword } from "./password";
 import type { TRole } from "./schema";
 
@@ -18,20 +18,8 @@ let m: TManage;
 let knownHash: string;
 
 before(async () => {
-  temp = await createTempDatabase("patchbay-users-");
-  await temp.db.$disconnect(); // the module under test opens its own client through getDb()
-  // lib/env.ts reads process.env once, at the first env() call (getDb() makes it): set it first.
-  // eslint-disable-next-line no-restricted-properties -- the test configures what lib/env.ts reads
-  const processEnv = process.env;
-  processEnv.PATCHBAY_DATA_DIR = temp.dir;
-  processEnv.DATABASE_URL = temp.url;
-  delete processEnv.PATCHBAY_ADMIN_EMAIL;
-  delete processEnv.PATCHBAY_ADMIN_PASSWORD;
+  ({ temp, db } = await useTempAppDatabase({ prefix: "patchbay-users-" }));
   m = await import("./manage");
-  const { getDb } = await import("@/lib/db");
-  const { databaseUrl } = await import("@/lib/env");
-  assert.equal(databaseUrl(), temp.url, "the module must use the temporary database");
-  db = getDb();
   knownHash = await hashPassword(KNOWN_PASSWORD);
 });
 
