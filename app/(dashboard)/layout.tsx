@@ -13,6 +13,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     ? [{ href: "/account", label: "Account" }]
     : [
         { href: "/auth-configs", label: "Authentication" },
+        { href: "/services", label: "Services" },
         ...(user.role === "ADMIN"
           ? [
               { href: "/users", label: "Users" },

@@ -1,0 +1,29 @@
+// Logo uploads: PNG, JPEG or WebP up to 1 MB, recognised from the bytes (never from the name or the
+// declared type), so nothing uploaded is ever served as HTML or SVG. Pure.
+import { AppError } from "@/lib/errors";
+
+export const MAX_LOGO_BYTES = 1024 * 1024;
+
+export type TLogoType = "image/png" | "image/jpeg" | "image/webp";
+
+/** The image type from the file's first bytes, or null. */
+export function sniffImageType(bytes: Uint8Array): TLogoType | null {
+  const starts = (sig: number[], at = 0) => sig.every((b, i) => bytes[at + i] === b);
+  if (bytes.length >= 8 && starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
+  if (bytes.length >= 3 && starts([0xff, 0xd8, 0xff])) return "image/jpeg";
+  // RIFF <size> WEBP
+  if (bytes.length >= 12 && starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
+  return null;
+}
+
+/** Decodes and checks an uploaded logo (base64). Throws AppError VALIDATION on the "logo" field. */
+export function parseLogo(base64: string): { bytes: Buffer; contentType: TLogoType } {
+  const fail = (message: string) => new AppError("VALIDATION", message, { logo: [message] });
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw fail("The logo could not be read. Choose the file again.");
+  const bytes = Buffer.from(base64, "base64");
+  if (bytes.length === 0) throw fail("The logo file is empty.");
+  if (bytes.length > MAX_LOGO_BYTES) throw fail("The logo is larger than 1 MB.");
+  const contentType = sniffImageType(bytes);
+  if (!contentType) throw fail("The logo must be a PNG, JPEG or WebP image.");
+  return { bytes, contentType };
+}
