@@ -14,6 +14,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     : [
         { href: "/auth-configs", label: "Authentication" },
         { href: "/services", label: "Services" },
+        { href: "/connectors", label: "Connectors" },
         ...(user.role === "ADMIN"
           ? [
               { href: "/users", label: "Users" },

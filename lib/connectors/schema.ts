@@ -1,0 +1,80 @@
+// Connectors (SPEC §5.2), shared by the wizard and the actions. Pure.
+import { z } from "zod";
+
+export const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
+export const BODY_TYPES = [
+  { value: "NONE", label: "None" },
+  { value: "JSON", label: "JSON" },
+  { value: "FORM", label: "Form" },
+] as const;
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const text = (max: number) => z.string().trim().max(max, `At most ${max} characters`);
+
+export const ZHeaderRow = z.object({
+  name: text(200).regex(TOKEN, "Use letters, digits and - (an HTTP header name)"),
+  value: z.string().max(8000).refine((v) => !/[\r\n\0]/.test(v), "Line breaks are not allowed in header values"),
+  description: text(500).default(""),
+});
+export const ZQueryParamRow = z.object({
+  name: text(200).min(1, "Enter the parameter name"),
+  description: text(500).default(""),
+  defaultValue: z.string().max(2000).default(""),
+  required: z.boolean().default(false),
+});
+export const ZFormParamRow = z.object({
+  name: text(200).min(1, "Enter the parameter name"),
+  type: z.enum(["text", "file"]).default("text"),
+  description: text(500).default(""),
+});
+
+/** The URL must be http(s) once its {path} and {{VAR}} placeholders are filled. */
+const ZUrlTemplate = z
+  .string()
+  .trim()
+  .min(1, "Enter the URL")
+  .max(2000)
+  .refine((v) => {
+    try {
+      const u = new URL(v.replace(/\{\{[^{}]*\}\}/g, "var").replace(/\{[^{}]+\}/g, "x"));
+      return u.protocol === "http:" || u.protocol === "https:" || /^\{\{/.test(v);
+    } catch {
+      return /^\{\{[^{}]+\}\}/.test(v); // e.g. {{BASE_URL}}/items: resolved per environment
+    }
+  }, "Enter an http:// or https:// URL (it may start with an environment variable such as {{BASE_URL}})");
+
+export const ZConnectorInput = z
+  .object({
+    name: text(160).min(1, "Enter a name"),
+    description: text(2000).default(""),
+    serviceId: z.string().min(1, "Choose a service"),
+    method: z.enum(METHODS),
+    urlTemplate: ZUrlTemplate,
+    /** "" = the service's authentication configuration. */
+    authConfigId: z.string().default(""),
+    headers: z.array(ZHeaderRow).max(100).default([]),
+    queryParams: z.array(ZQueryParamRow).max(100).default([]),
+    bodyType: z.enum(["NONE", "JSON", "FORM"]).default("NONE"),
+    bodyDescription: z.string().max(100_000).default(""),
+    formParams: z.array(ZFormParamRow).max(100).default([]),
+    timeoutMs: z.coerce.number().int().min(1000, "At least 1 s").max(300_000, "At most 5 minutes").default(30_000),
+  })
+  .superRefine((v, ctx) => {
+    if (v.bodyType === "JSON" && v.bodyDescription.trim() !== "") {
+      try {
+        JSON.parse(v.bodyDescription);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", path: ["bodyDescription"], message: `Not valid JSON: ${(e as Error).message}` });
+      }
+    }
+  });
+export type TConnectorInput = z.infer<typeof ZConnectorInput>;
+export type TConnectorFormValues = z.input<typeof ZConnectorInput>;
+
+export const ZConnectorListQuery = z.object({
+  q: z.string().trim().max(200).default(""),
+  serviceId: z.string().max(100).default(""),
+  sort: z.enum(["name", "-name", "created", "-created"]).default("name"),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+});
+export type TConnectorListQuery = z.infer<typeof ZConnectorListQuery>;

@@ -1,0 +1,195 @@
+import "server-only";
+// Connectors in the database: list with search, filter, sort and paging; create, update, copy, delete.
+import type { Prisma } from "@/generated/prisma/client";
+import { audit, type TActor } from "@/lib/audit";
+import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { TConnectorInput, TConnectorListQuery } from "./schema";
+
+export const PAGE_SIZE = 50;
+
+export type TConnectorRow = {
+  id: string;
+  name: string;
+  description: string;
+  method: string;
+  urlTemplate: string;
+  service: { id: string; name: string };
+  author: string | null;
+  createdAt: string;
+};
+
+export async function listConnectors(query: TConnectorListQuery) {
+  const where: Prisma.ConnectorWhereInput = {
+    ...(query.serviceId ? { serviceId: query.serviceId } : {}),
+    ...(query.q
+      ? {
+          OR: [
+            { name: { contains: query.q } },
+            { description: { contains: query.q } },
+            { method: { contains: query.q.toUpperCase() } },
+            { service: { name: { contains: query.q } } },
+          ],
+        }
+      : {}),
+  };
+  const dir = query.sort.startsWith("-") ? "desc" : "asc";
+  const orderBy: Prisma.ConnectorOrderByWithRelationInput[] =
+    query.sort.endsWith("name") ? [{ name: dir }] : [{ createdAt: dir }, { name: "asc" }];
+  const db = getDb();
+  const [rows, total] = await Promise.all([
+    db.connector.findMany({
+      where,
+      orderBy,
+      skip: (query.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: { id: true, name: true, description: true, method: true, urlTemplate: true, createdAt: true, service: { select: { id: true, name: true } }, author: { select: { name: true } } },
+    }),
+    db.connector.count({ where }),
+  ]);
+  return {
+    total,
+    pageSize: PAGE_SIZE,
+    rows: rows.map((r): TConnectorRow => ({
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      method: r.method,
+      urlTemplate: r.urlTemplate,
+      service: r.service,
+      author: r.author?.name ?? null,
+      createdAt: r.createdAt.toISOString(),
+    })),
+  };
+}
+
+export type TConnectorView = TConnectorInput & { id: string; author: string | null; createdAt: string };
+
+export async function getConnector(id: string): Promise<TConnectorView | null> {
+  const r = await getDb().connector.findUnique({ where: { id }, include: { author: { select: { name: true } } } });
+  if (!r) return null;
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    serviceId: r.serviceId,
+    method: r.method as TConnectorInput["method"],
+    urlTemplate: r.urlTemplate,
+    authConfigId: r.authConfigId ?? "",
+    headers: r.headers as TConnectorInput["headers"],
+    queryParams: r.queryParams as TConnectorInput["queryParams"],
+    bodyType: r.bodyType as TConnectorInput["bodyType"],
+    bodyDescription: r.bodyDescription ?? "",
+    formParams: r.formParams as TConnectorInput["formParams"],
+    timeoutMs: r.timeoutMs,
+    author: r.author?.name ?? null,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+function data(input: TConnectorInput) {
+  return {
+    name: input.name,
+    description: input.description,
+    serviceId: input.serviceId,
+    method: input.method,
+    urlTemplate: input.urlTemplate,
+    authConfigId: input.authConfigId || null,
+    headers: input.headers,
+    queryParams: input.queryParams,
+    bodyType: input.bodyType,
+    bodyDescription: input.bodyDescription || null,
+    formParams: input.bodyType === "FORM" ? input.formParams : [],
+    timeoutMs: input.timeoutMs,
+  };
+}
+
+type TTx = Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0];
+
+async function assertReferences(tx: TTx, input: TConnectorInput) {
+  const errors: Record<string, string[]> = {};
+  if (!(await tx.service.findUnique({ where: { id: input.serviceId }, select: { id: true } }))) errors.serviceId = ["This service no longer exists"];
+  if (input.authConfigId && !(await tx.authConfig.findUnique({ where: { id: input.authConfigId }, select: { id: true } }))) {
+    errors.authConfigId = ["This authentication configuration no longer exists"];
+  }
+  if (Object.keys(errors).length) throw new AppError("VALIDATION", "Some fields need attention.", errors);
+}
+
+function conflictOnName(e: unknown): never {
+  if (e && typeof e === "object" && "code" in e && e.code === "P2002") {
+    throw new AppError("CONFLICT", "A connector with this name already exists.", { name: ["This name is already used"] });
+  }
+  throw e;
+}
+
+export async function createConnector(input: TConnectorInput, actor: NonNullable<TActor>): Promise<{ id: string }> {
+  try {
+    return await getDb().$transaction(async (tx) => {
+      await assertReferences(tx, input);
+      const row = await tx.connector.create({ data: { ...data(input), authorId: actor.id }, select: { id: true } });
+      await audit({ actor, action: "create", objectType: "Connector", objectId: row.id, objectName: input.name }, tx);
+      return row;
+    });
+  } catch (e) {
+    conflictOnName(e);
+  }
+}
+
+export async function updateConnector(id: string, input: TConnectorInput, actor: TActor): Promise<void> {
+  try {
+    await getDb().$transaction(async (tx) => {
+      if (!(await tx.connector.findUnique({ where: { id }, select: { id: true } }))) throw new AppError("NOT_FOUND", "This connector no longer exists.");
+      await assertReferences(tx, input);
+      await tx.connector.update({ where: { id }, data: data(input) });
+      await audit({ actor, action: "update", objectType: "Connector", objectId: id, objectName: input.name }, tx);
+    });
+  } catch (e) {
+    conflictOnName(e);
+  }
+}
+
+export async function deleteConnector(id: string, actor: TActor): Promise<void> {
+  await getDb().$transaction(async (tx) => {
+    const row = await tx.connector.findUnique({ where: { id }, select: { name: true } });
+    if (!row) throw new AppError("NOT_FOUND", "This connector no longer exists.");
+    await tx.connector.delete({ where: { id } });
+    await audit({ actor, action: "delete", objectType: "Connector", objectId: id, objectName: row.name }, tx);
+  });
+}
+
+/** "Copy of <name>" (then "Copy of <name> (2)", ...), authored by the caller. */
+export async function copyConnector(id: string, actor: NonNullable<TActor>): Promise<{ id: string }> {
+  return getDb().$transaction(async (tx) => {
+    const src = await tx.connector.findUnique({ where: { id } });
+    if (!src) throw new AppError("NOT_FOUND", "This connector no longer exists.");
+    const base = `Copy of ${src.name}`.slice(0, 160);
+    const taken = new Set((await tx.connector.findMany({ where: { name: { startsWith: base } }, select: { name: true } })).map((c) => c.name));
+    let name = base;
+    for (let i = 2; taken.has(name); i++) name = `${base} (${i})`;
+    const row = await tx.connector.create({
+      data: {
+        name,
+        description: src.description,
+        serviceId: src.serviceId,
+        method: src.method,
+        urlTemplate: src.urlTemplate,
+        authConfigId: src.authConfigId,
+        headers: src.headers ?? [],
+        queryParams: src.queryParams ?? [],
+        bodyType: src.bodyType,
+        bodyDescription: src.bodyDescription,
+        formParams: src.formParams ?? [],
+        responseMapping: src.responseMapping ?? undefined,
+        timeoutMs: src.timeoutMs,
+        authorId: actor.id,
+      },
+      select: { id: true },
+    });
+    await audit({ actor, action: "copy", objectType: "Connector", objectId: row.id, objectName: name, details: { from: src.name } }, tx);
+    return row;
+  });
+}
+
+export async function serviceChoices() {
+  return getDb().service.findMany({ select: { id: true, name: true, authConfig: { select: { name: true } } }, orderBy: { name: "asc" } });
+}
