@@ -119,20 +119,32 @@ export async function sendRequest(req: TOutgoingRequest, opts: TSendOptions = {}
   const started = performance.now();
   const asked = Number.isFinite(opts.timeoutMs) ? opts.timeoutMs! : DEFAULT_TIMEOUT_MS;
   const timeoutMs = Math.min(Math.max(asked, 1), MAX_TIMEOUT_MS);
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   let host = "";
   try {
     host = new URL(req.url).host;
   } catch {
     // checkUrl below reports it
   }
-  const ctx = () => ({ host, timeoutMs, timedOut: timeout.aborted, cancelled: !!opts.signal?.aborted });
+  let timedOut = false;
+  const ctx = () => ({ host, timeoutMs, timedOut, cancelled: !!opts.signal?.aborted });
   if (opts.signal?.aborted) throw toAppError(null, ctx());
+  // One controller, one timer and at most one listener per exchange, all released at the end:
+  // AbortSignal.timeout/any cost more per request than the rest of the path (npm run bench).
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException("The operation timed out", "TimeoutError"));
+  }, timeoutMs);
+  timer.unref?.();
+  const forward = () => controller.abort(opts.signal!.reason);
+  opts.signal?.addEventListener("abort", forward, { once: true });
   try {
-    return await exchange(req, opts, signal, started, (h) => (host = h));
+    return await exchange(req, opts, controller.signal, started, (h) => (host = h));
   } catch (e) {
     throw toAppError(e, ctx());
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", forward);
   }
 }
 

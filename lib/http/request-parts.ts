@@ -63,7 +63,12 @@ function mapQuery(url: string, fn: (name: string, raw: string) => string | null)
 }
 
 export function maskQuery(url: string, names: readonly string[]): string {
-  if (names.length === 0) return mapQuery(url, (_n, raw) => raw);
+  if (names.length === 0) {
+    // Nothing to mask (the common case, on every response): only drop a fragment.
+    const u = new URL(url);
+    u.hash = "";
+    return u.href;
+  }
   return mapQuery(url, (name, raw) => (names.includes(name) ? `${raw.split("=")[0]}=${MASK}` : raw));
 }
 
