@@ -1,9 +1,7 @@
 "use client";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { formatUtc } from "@/components/ui/format";
-import { useToast } from "@/components/ui/toast";
 import { deleteAuthConfigAction } from "@/lib/auth-configs/actions";
 
 type TRow = {
@@ -18,8 +16,6 @@ type TRow = {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function AuthConfigsTable({ rows, canEdit }: { rows: TRow[]; canEdit: boolean }) {
-  const router = useRouter();
-  const toast = useToast();
   if (rows.length === 0) {
     return <p className="empty panel">No authentication configurations yet.{canEdit ? " Create one to start." : ""}</p>;
   }
@@ -55,20 +51,7 @@ export function AuthConfigsTable({ rows, canEdit }: { rows: TRow[]; canEdit: boo
                 <div className="actions">
                   <Link className="btn small" href={`/auth-configs/${r.id}`} aria-label={`${canEdit ? "Edit" : "Open"} ${r.name}`}>{canEdit ? "Edit" : "Open"}</Link>
                   {canEdit ? (
-                    <ConfirmDialog
-                      trigger="Delete"
-                      triggerLabel={`Delete ${r.name}`}
-                      title={`Delete "${r.name}"?`}
-                      description="Its stored secrets and OAuth tokens are removed. Configurations in use by services or connectors cannot be deleted."
-                      confirm="Delete"
-                      onConfirm={async () => {
-                        const res = await deleteAuthConfigAction({ id: r.id });
-                        if (!res.ok) return res.error;
-                        toast.success(`Deleted "${r.name}".`);
-                        router.refresh();
-                        return null;
-                      }}
-                    />
+                    <DeleteButton name={r.name} description="Its stored secrets and OAuth tokens are removed. Configurations in use by services or connectors cannot be deleted." onDelete={() => deleteAuthConfigAction({ id: r.id })} />
                   ) : null}
                 </div>
               </td>

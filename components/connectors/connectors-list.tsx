@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { formatUtc } from "@/components/ui/format";
 import { useToast } from "@/components/ui/toast";
 import { copyConnectorAction, deleteConnectorAction } from "@/lib/connectors/actions";
@@ -117,20 +117,7 @@ export function ConnectorsList({ rows, total, pageSize, query, services, canEdit
                         >
                           Copy
                         </Button>
-                        <ConfirmDialog
-                          trigger="Delete"
-                          triggerLabel={`Delete ${c.name}`}
-                          title={`Delete "${c.name}"?`}
-                          description="The connector is removed; systems that call it through the API get a 404."
-                          confirm="Delete"
-                          onConfirm={async () => {
-                            const res = await deleteConnectorAction({ id: c.id });
-                            if (!res.ok) return res.error;
-                            toast.success(`Deleted "${c.name}".`);
-                            router.refresh();
-                            return null;
-                          }}
-                        />
+                        <DeleteButton name={c.name} description="The connector is removed; systems that call it through the API get a 404." onDelete={() => deleteConnectorAction({ id: c.id })} />
                       </div>
                     ) : null}
                   </td>

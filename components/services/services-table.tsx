@@ -1,14 +1,10 @@
 "use client";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { useToast } from "@/components/ui/toast";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { deleteServiceAction } from "@/lib/services/actions";
 import type { TServiceView } from "@/lib/services/store";
 
 export function ServicesTable({ services, canEdit }: { services: TServiceView[]; canEdit: boolean }) {
-  const router = useRouter();
-  const toast = useToast();
   if (services.length === 0) return <p className="empty panel">No services yet.{canEdit ? " Create one to group connectors." : ""}</p>;
   return (
     <div className="table-wrap">
@@ -44,20 +40,7 @@ export function ServicesTable({ services, canEdit }: { services: TServiceView[];
                 {canEdit ? (
                   <div className="actions">
                     <Link className="btn small" href={`/services/${s.id}`} aria-label={`Edit ${s.name}`}>Edit</Link>
-                    <ConfirmDialog
-                      trigger="Delete"
-                      triggerLabel={`Delete ${s.name}`}
-                      title={`Delete "${s.name}"?`}
-                      description="Services used by connectors cannot be deleted."
-                      confirm="Delete"
-                      onConfirm={async () => {
-                        const res = await deleteServiceAction({ id: s.id });
-                        if (!res.ok) return res.error;
-                        toast.success(`Deleted "${s.name}".`);
-                        router.refresh();
-                        return null;
-                      }}
-                    />
+                    <DeleteButton name={s.name} description="Services used by connectors cannot be deleted." onDelete={() => deleteServiceAction({ id: s.id })} />
                   </div>
                 ) : null}
               </td>
