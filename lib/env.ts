@@ -74,6 +74,18 @@ export function env(): TEnv {
   return cached;
 }
 
+/**
+ * For tests only: sets (or, with undefined, removes) variables before anything reads the
+ * configuration. Refuses once env() has run, since the values are read once per process.
+ */
+export function setEnvForTests(vars: Record<string, string | undefined>): void {
+  if (cached) throw new Error("setEnvForTests() after the configuration was read: call it first");
+  for (const [k, v] of Object.entries(vars)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
 function databaseUrlFor(e: TEnv): string {
   return e.DATABASE_URL ?? `file:${path.join(e.PATCHBAY_DATA_DIR, "patchbay.db")}`;
 }

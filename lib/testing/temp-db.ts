@@ -35,18 +35,23 @@ export async function createTempDatabase(prefix = "patchbay-test-"): Promise<TTe
 /**
  * Points this test process's configuration at a fresh temporary database (and data folder, so a
  * secret key is generated there) before the modules under test first read it: lib/env.ts reads
- * process.env once per process, and node --test runs each file in a process of its own. Returns the
+ * the environment once per process, and node --test runs each file in a process of its own. Returns the
  * app's own client (getDb()) once the configuration is in force.
  */
 export async function useTempAppDatabase(opts: { prefix: string; env?: Record<string, string> }): Promise<{ temp: TTempDb; db: TDb }> {
   const temp = await createTempDatabase(opts.prefix);
   await temp.db.$disconnect(); // the modules under test open their own client through getDb()
-  // eslint-disable-next-line no-restricted-properties -- tests configure what lib/env.ts reads
-  const processEnv = process.env;
-  for (const k of ["PATCHBAY_SECRET_KEY", "PATCHBAY_SECRET_KEYS_OLD", "PATCHBAY_ADMIN_EMAIL", "PATCHBAY_ADMIN_PASSWORD", "PATCHBAY_ADMIN_NAME"]) {
-    delete processEnv[k];
-  }
-  Object.assign(processEnv, { PATCHBAY_DATA_DIR: temp.dir, DATABASE_URL: temp.url }, opts.env);
+  const { setEnvForTests } = await import("@/lib/env");
+  setEnvForTests({
+    PATCHBAY_SECRET_KEY: undefined,
+    PATCHBAY_SECRET_KEYS_OLD: undefined,
+    PATCHBAY_ADMIN_EMAIL: undefined,
+    PATCHBAY_ADMIN_PASSWORD: undefined,
+    PATCHBAY_ADMIN_NAME: undefined,
+    PATCHBAY_DATA_DIR: temp.dir,
+    DATABASE_URL: temp.url,
+    ...opts.env,
+  });
   const { getDb } = await import("@/lib/db");
   const { databaseUrl } = await import("@/lib/env");
   if (databaseUrl() !== temp.url) throw new Error("the configuration was read before useTempAppDatabase() ran");

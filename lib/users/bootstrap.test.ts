@@ -1,5 +1,5 @@
 // bootstrapAdminFromEnv with PATCHBAY_ADMIN_* set. A file of its own because lib/env.ts reads
-// process.env once per process (node --test runs every file in its own process); the case where
+// the environment once per process (node --test runs every file in its own process); the case where
 // they are unset is in manage.test.ts.
 import { after, before, beforeEach, describe, mock, test } from "node:test";
 import assert from "node:assert/strict";
