@@ -4,6 +4,7 @@ import "server-only";
 import { PatchbayLibSQL } from "@/lib/sqlite-adapter";
 import { PrismaClient } from "@/generated/prisma/client";
 import { databaseUrl, ensureDataDir } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 
 export const DEFAULT_OMIT = {
   user: { passwordHash: true },
@@ -29,4 +30,20 @@ function init(): TDb {
 export function getDb(): TDb {
   globalForDb.patchbayDb ??= init();
   return globalForDb.patchbayDb;
+}
+
+/** The client inside an interactive transaction. */
+export type TTx = Parameters<Parameters<TDb["$transaction"]>[0]>[0];
+
+/** Prisma's unique-constraint violation (P2002). */
+export function isUniqueViolation(e: unknown): boolean {
+  return !!e && typeof e === "object" && "code" in e && e.code === "P2002";
+}
+
+/** Rethrows a unique-name violation as a CONFLICT on the form's "name" field; anything else as is. */
+export function rethrowNameTaken(e: unknown, what: string): never {
+  if (isUniqueViolation(e)) {
+    throw new AppError("CONFLICT", `${what} with this name already exists.`, { name: ["This name is already used"] });
+  }
+  throw e;
 }

@@ -2,6 +2,7 @@
 // Client certificate (PEM pair or PKCS#12) and trusted server certificate, on every configuration.
 import { useId, useState } from "react";
 import { useWatch, type UseFormReturn } from "react-hook-form";
+import { bytesToBase64 } from "@/components/ui/base64";
 import { SelectField } from "@/components/ui/field";
 import { TextareaField } from "@/components/ui/textarea-field";
 import type { TAuthConfigFormValues } from "./form-values";
@@ -9,12 +10,6 @@ import { SecretField } from "./secret-field";
 import { useClearSecret } from "./use-clear-secret";
 
 const MAX_PKCS12_BYTES = 256 * 1024;
-
-function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
 
 export function TlsFields({ form, secretsSet, disabled }: { form: UseFormReturn<TAuthConfigFormValues>; secretsSet: Record<string, boolean>; disabled: boolean }) {
   const mode = useWatch({ control: form.control, name: "tls.clientCertMode" });
@@ -56,7 +51,7 @@ export function TlsFields({ form, secretsSet, disabled }: { form: UseFormReturn<
                   setFileError("The file is larger than 256 KB: is it really a PKCS#12 bundle?");
                   return;
                 }
-                form.setValue("tls.pkcs12", toBase64(new Uint8Array(await file.arrayBuffer())), { shouldDirty: true });
+                form.setValue("tls.pkcs12", bytesToBase64(new Uint8Array(await file.arrayBuffer())), { shouldDirty: true });
                 setFileNote(`${file.name} (${file.size} bytes) will replace the stored bundle when you save.`);
               }}
             />

@@ -4,6 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { useForm, type Resolver } from "react-hook-form";
+import { bytesToBase64 } from "@/components/ui/base64";
 import { Button } from "@/components/ui/button";
 import { CheckboxField } from "@/components/ui/checkbox-field";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -14,12 +15,6 @@ import { MAX_LOGO_BYTES, sniffImageType } from "@/lib/services/logo";
 import { createServiceAction, updateServiceAction } from "@/lib/services/actions";
 import { ZServiceInput, type TServiceFormValues, type TServiceInput } from "@/lib/services/schema";
 import type { TServiceView } from "@/lib/services/store";
-
-function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
 
 export function ServiceForm({ service, authConfigs }: { service: TServiceView | null; authConfigs: { id: string; name: string }[] }) {
   const router = useRouter();
@@ -87,7 +82,7 @@ export function ServiceForm({ service, authConfigs }: { service: TServiceView | 
             // Checked here for a quick answer, and again on the server, which decides.
             if (file.size > MAX_LOGO_BYTES) return form.setError("logo", { message: "The logo is larger than 1 MB." });
             if (!sniffImageType(bytes)) return form.setError("logo", { message: "The logo must be a PNG, JPEG or WebP image." });
-            form.setValue("logo", toBase64(bytes));
+            form.setValue("logo", bytesToBase64(bytes));
             setLogoNote(`${file.name} (${Math.ceil(file.size / 1024)} KB) will be saved.`);
           }}
         />

@@ -6,6 +6,9 @@ import { getDb } from "@/lib/db";
 
 export type TActor = { id: string; email: string } | null;
 
+/** The audit actor of a signed-in user. */
+export const actorOf = (u: { id: string; email: string }): { id: string; email: string } => ({ id: u.id, email: u.email });
+
 export type TAuditInput = {
   actor: TActor;
   action: string;

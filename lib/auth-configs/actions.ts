@@ -4,12 +4,11 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions/safe-action";
+import { actorOf } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { ZAuthConfigInput } from "./schema";
 import { createAuthConfig, deleteAuthConfig, updateAuthConfig } from "./store";
 import { testAuthConfig } from "./test-config";
-
-const actorOf = (u: { id: string; email: string }) => ({ id: u.id, email: u.email });
 
 export const createAuthConfigAction = authedAction({ schema: ZAuthConfigInput, role: "ADMIN" }, async (values, { user }) => {
   const created = await createAuthConfig(values, actorOf(user));

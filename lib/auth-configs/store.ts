@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { AuthConfig } from "@/generated/prisma/client";
 import { audit, type TActor } from "@/lib/audit";
-import { getDb } from "@/lib/db";
+import { getDb, rethrowNameTaken } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { allowedSecretsOf, requiredSecretsOf, secretsOf, settingsOf, type TAuthConfigInput, type TSubProtocol } from "./schema";
@@ -66,14 +66,6 @@ function assertRequiredSecrets(input: TAuthConfigInput, present: Set<string>) {
   }
 }
 
-function conflictOnName(e: unknown): never {
-  if (e && typeof e === "object" && "code" in e && e.code === "P2002") {
-    throw new AppError("CONFLICT", "An authentication configuration with this name already exists.", {
-      name: ["This name is already used"],
-    });
-  }
-  throw e;
-}
 
 export async function createAuthConfig(input: TAuthConfigInput, actor: TActor): Promise<{ id: string }> {
   const plain = secretsOf(input);
@@ -95,7 +87,7 @@ export async function createAuthConfig(input: TAuthConfigInput, actor: TActor): 
       await audit({ actor, action: "create", objectType: "AuthConfig", objectId: id, objectName: input.name, details: { subProtocol: input.subProtocol, secretsSet: Object.keys(plain) } }, tx);
     });
   } catch (e) {
-    conflictOnName(e);
+    rethrowNameTaken(e, "An authentication configuration");
   }
   return { id };
 }
@@ -128,7 +120,7 @@ export async function updateAuthConfig(id: string, input: TAuthConfigInput, acto
       await audit({ actor, action: "update", objectType: "AuthConfig", objectId: id, objectName: input.name, details: { subProtocol: input.subProtocol, secretsReplaced: Object.keys(replaced), secretsDropped: dropped } }, tx);
     });
   } catch (e) {
-    conflictOnName(e);
+    rethrowNameTaken(e, "An authentication configuration");
   }
 }
 

@@ -3,10 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions/safe-action";
+import { actorOf } from "@/lib/audit";
 import { ZConnectorInput } from "./schema";
 import { copyConnector, createConnector, deleteConnector, updateConnector } from "./store";
 
-const actorOf = (u: { id: string; email: string }) => ({ id: u.id, email: u.email });
 const ZId = z.object({ id: z.string().min(1) });
 
 export const createConnectorAction = authedAction({ schema: ZConnectorInput, role: "ADMIN" }, async (values, { user }) => {

@@ -2,7 +2,7 @@ import "server-only";
 // Connectors in the database: list with search, filter, sort and paging; create, update, copy, delete.
 import type { Prisma } from "@/generated/prisma/client";
 import { audit, type TActor } from "@/lib/audit";
-import { getDb } from "@/lib/db";
+import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TConnectorInput, TConnectorListQuery } from "./schema";
 
@@ -104,8 +104,6 @@ function data(input: TConnectorInput) {
   };
 }
 
-type TTx = Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0];
-
 async function assertReferences(tx: TTx, input: TConnectorInput) {
   const errors: Record<string, string[]> = {};
   if (!(await tx.service.findUnique({ where: { id: input.serviceId }, select: { id: true } }))) errors.serviceId = ["This service no longer exists"];
@@ -115,12 +113,6 @@ async function assertReferences(tx: TTx, input: TConnectorInput) {
   if (Object.keys(errors).length) throw new AppError("VALIDATION", "Some fields need attention.", errors);
 }
 
-function conflictOnName(e: unknown): never {
-  if (e && typeof e === "object" && "code" in e && e.code === "P2002") {
-    throw new AppError("CONFLICT", "A connector with this name already exists.", { name: ["This name is already used"] });
-  }
-  throw e;
-}
 
 export async function createConnector(input: TConnectorInput, actor: NonNullable<TActor>): Promise<{ id: string }> {
   try {
@@ -131,7 +123,7 @@ export async function createConnector(input: TConnectorInput, actor: NonNullable
       return row;
     });
   } catch (e) {
-    conflictOnName(e);
+    rethrowNameTaken(e, "A connector");
   }
 }
 
@@ -144,7 +136,7 @@ export async function updateConnector(id: string, input: TConnectorInput, actor:
       await audit({ actor, action: "update", objectType: "Connector", objectId: id, objectName: input.name }, tx);
     });
   } catch (e) {
-    conflictOnName(e);
+    rethrowNameTaken(e, "A connector");
   }
 }
 

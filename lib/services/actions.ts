@@ -3,10 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions/safe-action";
+import { actorOf } from "@/lib/audit";
 import { ZServiceInput } from "./schema";
 import { createService, deleteService, updateService } from "./store";
-
-const actorOf = (u: { id: string; email: string }) => ({ id: u.id, email: u.email });
 
 export const createServiceAction = authedAction({ schema: ZServiceInput, role: "ADMIN" }, async (values, { user }) => {
   const created = await createService(values, actorOf(user));

@@ -2,7 +2,7 @@ import "server-only";
 // Services in the database: a name, product details, a logo and the authentication configuration
 // their connectors use by default.
 import { audit, type TActor } from "@/lib/audit";
-import { getDb } from "@/lib/db";
+import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseLogo } from "./logo";
 import type { TServiceInput } from "./schema";
@@ -70,20 +70,12 @@ export async function getServiceLogo(id: string): Promise<{ bytes: Uint8Array; c
   return row?.logo && row.logoContentType ? { bytes: row.logo, contentType: row.logoContentType } : null;
 }
 
-type TTx = Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0];
-
 async function assertAuthConfig(tx: TTx, id: string) {
   if (!(await tx.authConfig.findUnique({ where: { id }, select: { id: true } }))) {
     throw new AppError("VALIDATION", "Some fields need attention.", { authConfigId: ["This authentication configuration no longer exists"] });
   }
 }
 
-function conflictOnName(e: unknown): never {
-  if (e && typeof e === "object" && "code" in e && e.code === "P2002") {
-    throw new AppError("CONFLICT", "A service with this name already exists.", { name: ["This name is already used"] });
-  }
-  throw e;
-}
 
 function fields(input: TServiceInput) {
   return {
@@ -113,7 +105,7 @@ export async function createService(input: TServiceInput, actor: TActor): Promis
       return row;
     });
   } catch (e) {
-    conflictOnName(e);
+    rethrowNameTaken(e, "A service");
   }
 }
 
@@ -129,7 +121,7 @@ export async function updateService(id: string, input: TServiceInput, actor: TAc
       await audit({ actor, action: "update", objectType: "Service", objectId: id, objectName: input.name, details: { logo: input.logo ? "replaced" : input.removeLogo ? "removed" : "kept" } }, tx);
     });
   } catch (e) {
-    conflictOnName(e);
+    rethrowNameTaken(e, "A service");
   }
 }
 

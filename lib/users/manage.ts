@@ -1,25 +1,19 @@
 import "server-only";
 // User management: first-run setup, bootstrap from the environment, and the admin's actions.
 // Invariant: at least one active admin always exists once setup is done.
-import { audit, type TActor } from "@/lib/audit";
+import { actorOf, audit } from "@/lib/audit";
 import type { TSessionUser } from "@/lib/auth/session";
-import { getDb } from "@/lib/db";
+import { getDb, isUniqueViolation, type TTx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { hashPassword, temporaryPassword, verifyPassword } from "./password";
 import type { TChangePassword, TCreateUser, TRole, TSetupAdmin } from "./schema";
 
-type TTx = Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0];
-
-const actorOf = (u: TSessionUser): TActor => ({ id: u.id, email: u.email });
 
 export async function userCount(): Promise<number> {
   return getDb().user.count();
 }
 
-function isUniqueViolation(e: unknown): boolean {
-  return !!e && typeof e === "object" && "code" in e && e.code === "P2002";
-}
 
 const emailTaken = () =>
   new AppError("CONFLICT", "A user with this email already exists.", { email: ["A user with this email already exists"] });
