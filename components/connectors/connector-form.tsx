@@ -4,6 +4,7 @@
 // parameters are listed live from the {name} segments of the URL.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { useFieldArray, useForm, useWatch, type Resolver } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { CheckboxField } from "@/components/ui/checkbox-field";
@@ -15,11 +16,10 @@ import { TextareaField } from "@/components/ui/textarea-field";
 import { useToast } from "@/components/ui/toast";
 import { createConnectorAction, updateConnectorAction } from "@/lib/connectors/actions";
 import { BODY_TYPES, METHODS, ZConnectorInput, type TConnectorFormValues, type TConnectorInput } from "@/lib/connectors/schema";
-import type { TConnectorView } from "@/lib/connectors/store";
+import type { TConnectorView, TWizardChoices } from "@/lib/connectors/store";
 import { pathParamNames } from "@/lib/http/build-request";
 import { Row, RowList } from "./row-list";
-
-type TChoice = { id: string; name: string };
+import { TestConnectorDialog, type TTestTarget } from "./test/test-dialog";
 
 const EMPTY: TConnectorFormValues = {
   name: "",
@@ -36,11 +36,7 @@ const EMPTY: TConnectorFormValues = {
   timeoutMs: 30_000,
 };
 
-export function ConnectorForm(props: {
-  connector: TConnectorView | null;
-  services: (TChoice & { authConfigName: string })[];
-  authConfigs: TChoice[];
-}) {
+export function ConnectorForm(props: { connector: TConnectorView | null; choices: TWizardChoices }) {
   const router = useRouter();
   const toast = useToast();
   const { connector } = props;
@@ -54,7 +50,17 @@ export function ConnectorForm(props: {
   const formParams = useFieldArray({ control: form.control, name: "formParams" });
   const [url, bodyType, serviceId] = useWatch({ control: form.control, name: ["urlTemplate", "bodyType", "serviceId"] });
   const pathParams = pathParamNames(url ?? "");
-  const serviceAuth = props.services.find((s) => s.id === serviceId)?.authConfigName;
+  const { services, authConfigs } = props.choices;
+  const serviceAuth = services.find((s) => s.id === serviceId)?.authConfigName;
+  const [testTarget, setTestTarget] = useState<TTestTarget | null>(null);
+
+  // Test runs what the form holds now, saved or not; invalid fields are shown first.
+  const openTest = form.handleSubmit((raw) => {
+    const values = raw as TConnectorInput;
+    const authConfigId = values.authConfigId || services.find((s) => s.id === values.serviceId)?.authConfigId;
+    const authHeader = authConfigs.find((c) => c.id === authConfigId)?.authHeader ?? null;
+    setTestTarget({ connectorId: connector?.id ?? null, connector: values, sendDefinition: true, authHeader });
+  });
 
   const onSubmit = form.handleSubmit(async (raw) => {
     const values = raw as TConnectorInput;
@@ -79,6 +85,7 @@ export function ConnectorForm(props: {
     (errors[list]?.[i] as Record<string, { message?: string }> | undefined)?.[field]?.message;
 
   return (
+    <>
     <form className="form wide" onSubmit={onSubmit} noValidate>
       <AlertMessage>{errors.root?.serverError?.message}</AlertMessage>
       {connector ? (
@@ -92,7 +99,7 @@ export function ConnectorForm(props: {
         <TextareaField label="Description" rows={2} error={errors.description?.message} {...form.register("description")} />
         <SelectField label="Service" error={errors.serviceId?.message} {...form.register("serviceId")}>
           <option value="">Choose…</option>
-          {props.services.map((s) => (
+          {services.map((s) => (
             <option key={s.id} value={s.id}>{s.name}</option>
           ))}
         </SelectField>
@@ -109,7 +116,7 @@ export function ConnectorForm(props: {
         </div>
         <SelectField label="Authentication configuration" error={errors.authConfigId?.message} {...form.register("authConfigId")}>
           <option value="">{serviceAuth ? `The service's (${serviceAuth})` : "The service's"}</option>
-          {props.authConfigs.map((c) => (
+          {authConfigs.map((c) => (
             <option key={c.id} value={c.id}>{c.name}</option>
           ))}
         </SelectField>
@@ -166,7 +173,11 @@ export function ConnectorForm(props: {
 
       <div className="form-actions">
         <Button type="submit" variant="primary" pending={isSubmitting}>Save</Button>
+        <Button onClick={() => void openTest()}>Test</Button>
       </div>
     </form>
+    {/* Outside the wizard's <form>: React events bubble through portals to their React parents. */}
+    <TestConnectorDialog target={testTarget} open={testTarget !== null} onOpenChange={(o) => (o ? null : setTestTarget(null))} />
+    </>
   );
 }

@@ -7,9 +7,10 @@ import { Button } from "@/components/ui/button";
 import { DeleteButton } from "@/components/ui/delete-button";
 import { formatUtc } from "@/components/ui/format";
 import { useToast } from "@/components/ui/toast";
-import { copyConnectorAction, deleteConnectorAction } from "@/lib/connectors/actions";
+import { copyConnectorAction, deleteConnectorAction, testTargetAction } from "@/lib/connectors/actions";
 import type { TConnectorListQuery } from "@/lib/connectors/schema";
 import type { TConnectorRow } from "@/lib/connectors/store";
+import { TestConnectorDialog, type TTestTarget } from "./test/test-dialog";
 
 type TProps = {
   rows: TConnectorRow[];
@@ -35,6 +36,13 @@ export function ConnectorsList({ rows, total, pageSize, query, services, canEdit
   const toast = useToast();
   const [search, setSearch] = useState(query.q);
   const [pending, startTransition] = useTransition();
+  const [testTarget, setTestTarget] = useState<TTestTarget | null>(null);
+  const openTest = (c: TConnectorRow) =>
+    startTransition(async () => {
+      const res = await testTargetAction({ id: c.id });
+      if (!res.ok) return toast.error(res.error);
+      setTestTarget({ connectorId: c.id, connector: res.data.connector, sendDefinition: false, authHeader: res.data.authHeader });
+    });
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const go = (q: Partial<TConnectorListQuery>) => router.push(href({ ...query, page: 1, ...q }));
 
@@ -99,8 +107,10 @@ export function ConnectorsList({ rows, total, pageSize, query, services, canEdit
                   <td className="mono url-cell" title={c.urlTemplate}>{c.urlTemplate}</td>
                   <td className="muted nowrap">{formatUtc(c.createdAt)}{c.author ? <div>{c.author}</div> : null}</td>
                   <td>
+                    <div className="actions">
+                      <Button size="small" disabled={pending} aria-label={`Test ${c.name}`} onClick={() => openTest(c)}>Test</Button>
                     {canEdit ? (
-                      <div className="actions">
+                      <>
                         <Link className="btn small" href={`/connectors/${c.id}`} aria-label={`Edit ${c.name}`}>Edit</Link>
                         <Button
                           size="small"
@@ -118,8 +128,9 @@ export function ConnectorsList({ rows, total, pageSize, query, services, canEdit
                           Copy
                         </Button>
                         <DeleteButton name={c.name} description="The connector is removed; systems that call it through the API get a 404." onDelete={() => deleteConnectorAction({ id: c.id })} />
-                      </div>
+                      </>
                     ) : null}
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -127,6 +138,7 @@ export function ConnectorsList({ rows, total, pageSize, query, services, canEdit
           </table>
         </div>
       )}
+      <TestConnectorDialog target={testTarget} open={testTarget !== null} onOpenChange={(o) => (o ? null : setTestTarget(null))} />
       <nav className="pager" aria-label="Pages">
         <span className="muted">Page {Math.min(query.page, pages)} of {pages} · {total} connectors</span>
         {query.page > 1 ? <Link className="btn small" href={href({ ...query, page: query.page - 1 })}>Previous</Link> : null}

@@ -7,11 +7,11 @@ export const Dialog = RadixDialog.Root;
 export const DialogTrigger = RadixDialog.Trigger;
 export const DialogClose = RadixDialog.Close;
 
-export function DialogContent({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
+export function DialogContent({ title, description, children, className }: { title: string; description?: ReactNode; children: ReactNode; className?: string }) {
   return (
     <RadixDialog.Portal>
       <RadixDialog.Overlay className="dialog-overlay" />
-      <RadixDialog.Content className="dialog" {...(description ? {} : { "aria-describedby": undefined })}>
+      <RadixDialog.Content className={className ? `dialog ${className}` : "dialog"} {...(description ? {} : { "aria-describedby": undefined })}>
         <RadixDialog.Title>{title}</RadixDialog.Title>
         {description ? (
           <RadixDialog.Description className="dialog-description">{description}</RadixDialog.Description>

@@ -46,9 +46,49 @@ async function awsValid(req: IncomingMessage, url: URL): Promise<boolean> {
   return expected.headers.authorization === auth;
 }
 
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+// A 1×1 PNG, for the image preview.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
 async function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+  if (url.pathname.startsWith("/echo/")) {
+    // Everything the server received, exactly: for comparing with the dialog's "Request sent".
+    const body = await readBody(req);
+    const headers: Array<[string, string]> = [];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+    return json(res, 200, { method: req.method, target: req.url, headers, bodyBase64: body.toString("base64") });
+  }
   switch (url.pathname) {
+    case "/big": {
+      // 20 MB of JSON-looking text: cut at the 10 MB cap.
+      res.writeHead(200, { "content-type": "application/json" });
+      const row = Buffer.from(`${JSON.stringify({ id: 1, text: "x".repeat(1000) })},`);
+      res.write("[");
+      let sent = 1;
+      const more = () => {
+        while (sent < 20 * 1024 * 1024) {
+          sent += row.length;
+          if (!res.write(row)) return void res.once("drain", more);
+        }
+        res.end("{}]");
+      };
+      res.on("error", () => {});
+      return more();
+    }
+    case "/hang":
+      return; // never answers
+    case "/image.png":
+      res.writeHead(200, { "content-type": "image/png" });
+      return res.end(PNG);
     case "/none":
       return json(res, 200, { ok: true });
     case "/api-key": {

@@ -66,3 +66,22 @@ export function tlsFor(config: TAuthConfigInput): TTlsOptions | undefined {
   }
   return Object.keys(tls).length > 0 ? tls : undefined;
 }
+
+/**
+ * The header that carries the credentials, which the Test dialog lets the user overwrite for one
+ * run; null when they travel elsewhere (query) or there are none.
+ */
+export function authHeaderName(config: TAuthConfigInput): string | null {
+  switch (config.subProtocol) {
+    case "API_KEY":
+      return config.placement === "QUERY" ? null : config.headerName;
+    case "BASIC":
+    case "DIGEST":
+    case "AWS_SIGV4":
+      return "Authorization";
+    case "NONE":
+      return null;
+    default:
+      return assertNever(config);
+  }
+}

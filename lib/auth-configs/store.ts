@@ -8,6 +8,7 @@ import { audit, type TActor } from "@/lib/audit";
 import { getDb, rethrowNameTaken } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { openSecret, sealSecret } from "@/lib/secrets";
+import { authHeaderName } from "./runtime";
 import { allowedSecretsOf, requiredSecretsOf, secretsOf, settingsOf, type TAuthConfigInput, type TSubProtocol } from "./schema";
 import { formValuesOf, withSecrets, type TAuthConfigView } from "./view";
 
@@ -42,6 +43,12 @@ const usageInclude = {
 export async function listAuthConfigs(): Promise<TAuthConfigView[]> {
   const rows = await getDb().authConfig.findMany({ orderBy: { name: "asc" }, include: usageInclude, omit: { secrets: false } });
   return rows.map(({ secrets, ...row }) => toView(row, Object.keys((secrets ?? {}) as object)));
+}
+
+/** Configuration id → the header its credentials travel in (see authHeaderName), for the Test dialog. */
+export async function authHeaderNames(ids?: string[]): Promise<Record<string, string | null>> {
+  const rows = await getDb().authConfig.findMany({ where: ids ? { id: { in: ids } } : {} });
+  return Object.fromEntries(rows.map((r) => [r.id, authHeaderName(formValuesOf(toView(r, [])))]));
 }
 
 export async function getAuthConfigView(id: string): Promise<TAuthConfigView | null> {

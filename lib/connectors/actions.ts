@@ -1,11 +1,15 @@
 "use server";
-// Server actions of connectors: admins create, change, copy and delete them.
+// Server actions of connectors: admins create, change, copy and delete them; everyone may open a
+// saved one in the Test dialog.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions/safe-action";
 import { actorOf } from "@/lib/audit";
 import { ZConnectorInput } from "./schema";
-import { copyConnector, createConnector, deleteConnector, updateConnector } from "./store";
+import { authHeaderNames } from "@/lib/auth-configs/store";
+import { AppError } from "@/lib/errors";
+import { authConfigIdOf } from "./run";
+import { copyConnector, createConnector, deleteConnector, getConnector, updateConnector } from "./store";
 
 const ZId = z.object({ id: z.string().min(1) });
 
@@ -34,4 +38,13 @@ export const deleteConnectorAction = authedAction({ schema: ZId, role: "ADMIN" }
   await deleteConnector(id, actorOf(user));
   revalidatePath("/connectors");
   return null;
+});
+
+/** What the Test dialog needs to open a saved connector from the list. */
+export const testTargetAction = authedAction({ schema: ZId, role: "MEMBER" }, async ({ id }) => {
+  const connector = await getConnector(id);
+  if (!connector) throw new AppError("NOT_FOUND", "This connector no longer exists.");
+  const authConfigId = await authConfigIdOf(connector);
+  const authHeader = (await authHeaderNames([authConfigId]))[authConfigId] ?? null;
+  return { connector, authHeader };
 });

@@ -78,3 +78,32 @@ export const ZConnectorListQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 export type TConnectorListQuery = z.infer<typeof ZConnectorListQuery>;
+
+/**
+ * The inputs of one run of a connector: the Test dialog sends them, and so will the REST run API
+ * (SPEC §8). Files of Form parameters travel beside them (multipart), not in here.
+ */
+export const ZRunInputs = z.object({
+  pathParams: z.record(z.string().max(200), z.string().max(8000)).default({}),
+  /** Repeated names allowed; a defined parameter left out gets its default value. */
+  queryParams: z.array(z.tuple([z.string().max(200), z.string().max(8000)])).max(500).default([]),
+  /** Header values for this run, by name: the connector's own, or extra ones. */
+  headers: z.record(z.string().max(200), z.string().max(8000)).default({}),
+  /** Replaces the authentication header's value for this run ("" or absent = the configuration's). */
+  authHeader: z.string().max(8000).optional(),
+  /** JSON text, for Body type JSON. */
+  body: z.string().max(10 * 1024 * 1024).optional(),
+  /** Text Form parameters, in order; names may repeat. */
+  formParams: z.array(z.tuple([z.string().max(200), z.string().max(1024 * 1024)])).max(500).default([]),
+});
+export type TRunInputs = z.infer<typeof ZRunInputs>;
+
+/** What the Test dialog posts: a saved connector by id, or the wizard's unsaved values. */
+export const ZTestRequest = z
+  .object({
+    connectorId: z.string().min(1).max(100).nullable().default(null),
+    connector: ZConnectorInput.optional(),
+    inputs: ZRunInputs.default(ZRunInputs.parse({})),
+  })
+  .refine((v) => v.connectorId !== null || v.connector !== undefined, "Give a connector id or the connector's values");
+export type TTestRequest = z.infer<typeof ZTestRequest>;

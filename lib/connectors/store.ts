@@ -2,6 +2,7 @@ import "server-only";
 // Connectors in the database: list with search, filter, sort and paging; create, update, copy, delete.
 import type { Prisma } from "@/generated/prisma/client";
 import { audit, type TActor } from "@/lib/audit";
+import { authHeaderNames } from "@/lib/auth-configs/store";
 import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TConnectorInput, TConnectorListQuery } from "./schema";
@@ -182,6 +183,24 @@ export async function copyConnector(id: string, actor: NonNullable<TActor>): Pro
   });
 }
 
+export type TWizardChoices = {
+  services: { id: string; name: string; authConfigId: string; authConfigName: string }[];
+  authConfigs: { id: string; name: string; authHeader: string | null }[];
+};
+
+/** The wizard's choices: services with their configuration, configurations with their auth header. */
+export async function wizardChoices(): Promise<TWizardChoices> {
+  const [services, configs, headers] = await Promise.all([
+    serviceChoices(),
+    getDb().authConfig.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    authHeaderNames(),
+  ]);
+  return {
+    services: services.map((s) => ({ id: s.id, name: s.name, authConfigId: s.authConfigId, authConfigName: s.authConfig.name })),
+    authConfigs: configs.map((c) => ({ ...c, authHeader: headers[c.id] ?? null })),
+  };
+}
+
 export async function serviceChoices() {
-  return getDb().service.findMany({ select: { id: true, name: true, authConfig: { select: { name: true } } }, orderBy: { name: "asc" } });
+  return getDb().service.findMany({ select: { id: true, name: true, authConfigId: true, authConfig: { select: { name: true } } }, orderBy: { name: "asc" } });
 }

@@ -56,6 +56,16 @@ describe("sendRequest round trip", () => {
     assert.deepEqual(headerValues(seen.rawHeaders, "x-multi"), ["one", "two", "three"]);
   });
 
+  test('"Request sent" lists every header the server received, in order, including those undici adds', async () => {
+    for (const [method, body] of [["GET", null], ["POST", null], ["PUT", Buffer.from("12345")], ["DELETE", null], ["PATCH", Buffer.from("x")]] as const) {
+      const res = await sendRequest({ method, url: `${srv.origin}/echo?m=${method}`, headers: [["X-Trace", "t1"], ["accept", "*/*"]], body }, opts);
+      const raw = srv.seen.at(-1)!.rawHeaders;
+      const received: Array<[string, string]> = [];
+      for (let i = 0; i < raw.length; i += 2) received.push([raw[i], raw[i + 1]]);
+      assert.deepEqual(res.sent.headers, received, method);
+    }
+  });
+
   test("timings are measured; a second request reuses the pooled connection", async () => {
     await closeDispatchers();
     const first = await sendRequest(get(`${srv.origin}/echo`), opts);
@@ -186,7 +196,7 @@ describe("auth strategies", () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.toString(), "in");
     assert.deepEqual(calls, [1]);
-    assert.deepEqual(res.sent.headers, [["authorization", MASK]]);
+    assert.deepEqual(res.sent.headers, [["host", new URL(srv.origin).host], ["connection", "keep-alive"], ["authorization", MASK]]);
   });
 
   test("at most three retries, then the 401 with its body", async () => {
@@ -227,7 +237,7 @@ describe("auth strategies", () => {
     assert.deepEqual(res.sent, {
       method: "PUT",
       url: `${srv.origin}/echo?q=1&api_key=${MASK}`,
-      headers: [["content-type", "application/json"], ["X-Api-Key", MASK]],
+      headers: [["host", new URL(srv.origin).host], ["connection", "keep-alive"], ["content-type", "application/json"], ["X-Api-Key", MASK], ["content-length", String(body.length)]],
       bodyBytes: body.length,
       bodyPreview: '{"hello":"world"}',
     });

@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { getDispatcher, withConnectTimings, type TConnectTimings, type TResolve } from "./dispatcher";
 import { toAppError } from "./net-errors";
 import { checkUrl, parseOutboundAllow, type TOutboundPolicy } from "./outbound-policy";
-import { maskedSent, maskQuery, removeQuery, stripCredentials, validateRequest } from "./request-parts";
+import { maskedSent, maskQuery, removeQuery, stripCredentials, validateRequest, withWireHeaders } from "./request-parts";
 import type { TAuthStrategy, THeaderList, THttpResponse, TOutgoingRequest, TSensitive, TTlsOptions } from "./types";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -208,7 +208,7 @@ async function exchange(
         url: maskQuery(sent.url, sensitive.query),
         redirects,
         timings: { ...timings, firstByteMs: res.firstByteMs, totalMs: performance.now() - started },
-        sent: maskedSent(sent, sensitive),
+        sent: withWireHeaders(maskedSent(sent, sensitive)),
       };
     }
   } catch (e) {

@@ -144,3 +144,18 @@ export function maskedSent(req: TOutgoingRequest, sensitive: TSensitive): TSentR
     bodyPreview: body && body.byteLength ? preview(body, headerValue(req.headers, "content-type"), sensitive) : undefined,
   };
 }
+
+// undici's Client adds these itself (lib/dispatcher/client-h1.js): a Host header, "connection:
+// keep-alive", and a Content-Length for a body, or 0 for POST/PUT/PATCH without one.
+const EXPECTS_PAYLOAD = new Set(["POST", "PUT", "PATCH", "QUERY"]);
+
+/** The "Request sent" record with the headers undici adds on the wire, so it shows all the server got. */
+export function withWireHeaders(sent: TSentRequest): TSentRequest {
+  const has = (name: string) => sent.headers.some(([n]) => n.toLowerCase() === name);
+  const headers: THeaderList = [];
+  if (!has("host")) headers.push(["host", new URL(sent.url).host]);
+  if (!has("connection")) headers.push(["connection", "keep-alive"]);
+  headers.push(...sent.headers);
+  if (!has("content-length") && (sent.bodyBytes > 0 || EXPECTS_PAYLOAD.has(sent.method))) headers.push(["content-length", String(sent.bodyBytes)]);
+  return { ...sent, headers };
+}

@@ -3,21 +3,20 @@ import Link from "next/link";
 import { ConnectorForm } from "@/components/connectors/connector-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdmin } from "@/lib/auth/session";
-import { serviceChoices } from "@/lib/connectors/store";
-import { authConfigChoices } from "@/lib/services/store";
+import { wizardChoices } from "@/lib/connectors/store";
 
 export const metadata: Metadata = { title: "New connector" };
 
 export default async function NewConnectorPage() {
   await requireAdmin();
-  const [services, authConfigs] = await Promise.all([serviceChoices(), authConfigChoices()]);
+  const choices = await wizardChoices();
   return (
     <>
       <PageHeader title="New connector" />
-      {services.length === 0 ? (
+      {choices.services.length === 0 ? (
         <p className="panel">A connector belongs to a service. <Link href="/services/new">Create a service first</Link>.</p>
       ) : (
-        <ConnectorForm connector={null} services={services.map((s) => ({ id: s.id, name: s.name, authConfigName: s.authConfig.name }))} authConfigs={authConfigs} />
+        <ConnectorForm connector={null} choices={choices} />
       )}
     </>
   );

@@ -1,0 +1,260 @@
+"use client";
+// The Test Connector dialog (SPEC §5.3): the inputs of one run, Send with progress and Cancel, then
+// the Response view. The request is built and sent on the server (POST /api/connectors/test), by
+// the same code as the REST run API.
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { JsonEditor, jsonProblem } from "@/components/ui/json-editor";
+import { AlertMessage } from "@/components/ui/messages";
+import type { TConnectorInput, TRunInputs } from "@/lib/connectors/schema";
+import type { TTestResponse } from "@/lib/connectors/test-route";
+import { pathParamNames } from "@/lib/http/build-request";
+import { postSameOrigin } from "@/lib/http/same-origin";
+import { ResponseView } from "./response-view";
+
+export type TTestTarget = {
+  connectorId: string | null;
+  connector: TConnectorInput;
+  /** Send the definition along (the wizard's unsaved values) instead of running the saved one. */
+  sendDefinition: boolean;
+  /** The header carrying the configuration's credentials, which this run may overwrite. */
+  authHeader: string | null;
+};
+
+const MAX_FILES_BYTES = 10 * 1024 * 1024;
+
+type TOutcome = TTestResponse | { ok: false; code: "CANCELLED_BY_USER"; error: string };
+
+function Input(props: { label: ReactNode; value: string; onChange: (v: string) => void; error?: string; hint?: string; type?: string; required?: boolean }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}{props.required ? <span className="muted"> (required)</span> : null}</label>
+      <input
+        id={id}
+        type={props.type ?? "text"}
+        value={props.value}
+        autoComplete="off"
+        required={props.required}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={[props.hint ? `${id}-hint` : "", props.error ? `${id}-error` : ""].join(" ").trim() || undefined}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.hint ? <p className="field-hint" id={`${id}-hint`}>{props.hint}</p> : null}
+      {props.error ? <p className="field-error" id={`${id}-error`}>{props.error}</p> : null}
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <fieldset className="fieldset">
+      <legend>{title}</legend>
+      {children}
+    </fieldset>
+  );
+}
+
+export function TestConnectorDialog({ target, open, onOpenChange }: { target: TTestTarget | null; open: boolean; onOpenChange: (open: boolean) => void }) {
+  return (
+    <Dialog open={open && target !== null} onOpenChange={onOpenChange}>
+      {target ? (
+        <DialogContent title="Test connector" className="wide">
+          <TestForm key={`${target.connectorId}:${JSON.stringify(target.connector)}`} target={target} />
+        </DialogContent>
+      ) : null}
+    </Dialog>
+  );
+}
+
+function TestForm({ target }: { target: TTestTarget }) {
+  const c = target.connector;
+  const pathNames = pathParamNames(c.urlTemplate);
+  const [path, setPath] = useState<Record<string, string>>({});
+  const [query, setQuery] = useState<string[]>(() => c.queryParams.map((q) => q.defaultValue));
+  const [headers, setHeaders] = useState<string[]>(() => c.headers.map((h) => h.value));
+  const [authHeader, setAuthHeader] = useState("");
+  const [body, setBody] = useState(c.bodyType === "JSON" ? c.bodyDescription : "");
+  const [formText, setFormText] = useState<Record<string, string>>({});
+  const [files, setFiles] = useState<Record<string, File | null>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [outcome, setOutcome] = useState<TOutcome | null>(null);
+  const [running, setRunning] = useState<{ controller: AbortController } | null>(null);
+  const [elapsed, setElapsed] = useState(0);
+  const controllerRef = useRef<AbortController | null>(null);
+
+  useEffect(() => {
+    if (!running) return;
+    const started = Date.now();
+    const t = setInterval(() => setElapsed(Date.now() - started), 250);
+    return () => clearInterval(t);
+  }, [running]);
+  // Closing the dialog mid-run cancels the request on the server too.
+  useEffect(() => () => controllerRef.current?.abort(), []);
+
+  const err = (key: string) => errors[key];
+
+  function check(): Record<string, string> {
+    const found: Record<string, string> = {};
+    for (const n of pathNames) if (!path[n]) found[`pathParams.${n}`] = `Enter ${n}`;
+    c.queryParams.forEach((q, i) => {
+      if (q.required && !query[i]) found[`queryParams.${q.name}`] = `Enter ${q.name}`;
+    });
+    if (c.bodyType === "JSON") {
+      const problem = jsonProblem(body);
+      if (problem) found.body = problem;
+    }
+    const size = Object.values(files).reduce((n, f) => n + (f?.size ?? 0), 0);
+    if (size > MAX_FILES_BYTES) found._files = "The files are larger than 10 MB in all; choose smaller ones.";
+    return found;
+  }
+
+  async function send() {
+    const found = check();
+    setErrors(found);
+    if (Object.keys(found).length) {
+      setOutcome({ ok: false, code: "VALIDATION", error: Object.values(found)[0] + (Object.keys(found).length > 1 ? ` (and ${Object.keys(found).length - 1} more)` : "") });
+      return;
+    }
+    const inputs: TRunInputs = {
+      pathParams: Object.fromEntries(pathNames.map((n) => [n, path[n] ?? ""])),
+      // An empty optional parameter is left out (its default, if any, then applies).
+      queryParams: c.queryParams.flatMap((q, i): Array<[string, string]> => (query[i] ? [[q.name, query[i]]] : [])),
+      headers: Object.fromEntries(c.headers.map((h, i) => [h.name, headers[i] ?? ""])),
+      authHeader: authHeader || undefined,
+      body: c.bodyType === "JSON" ? body : undefined,
+      formParams: c.formParams.filter((p) => p.type === "text").map((p): [string, string] => [p.name, formText[p.name] ?? ""]),
+    };
+    const fd = new FormData();
+    fd.set("request", JSON.stringify({ connectorId: target.connectorId, connector: target.sendDefinition ? c : undefined, inputs }));
+    for (const [name, file] of Object.entries(files)) if (file) fd.append(`file:${name}`, file, file.name);
+    const controller = new AbortController();
+    controllerRef.current = controller;
+    setOutcome(null);
+    setElapsed(0);
+    setRunning({ controller });
+    try {
+      const res = await postSameOrigin("/api/connectors/test", fd, controller.signal);
+      const json = (await res.json().catch(() => null)) as TTestResponse | null;
+      const result: TTestResponse = json ?? { ok: false, code: "INTERNAL", error: `The server answered ${res.status} without a result.` };
+      if (!result.ok && result.fieldErrors) {
+        const mapped: Record<string, string> = {};
+        for (const [k, v] of Object.entries(result.fieldErrors)) mapped[k.replace(/^inputs\./, "")] = v[0];
+        setErrors(mapped);
+      }
+      setOutcome(result);
+    } catch (e) {
+      setOutcome(
+        controller.signal.aborted
+          ? { ok: false, code: "CANCELLED_BY_USER", error: "Cancelled: the request was stopped before an answer arrived." }
+          : { ok: false, code: "INTERNAL", error: `The server could not be reached (${e instanceof Error ? e.message : String(e)}).` },
+      );
+    } finally {
+      controllerRef.current = null;
+      setRunning(null);
+    }
+  }
+
+  const showOverwrites = c.headers.length > 0 || target.authHeader !== null;
+  const formParams = c.bodyType === "FORM" ? c.formParams : [];
+
+  return (
+    <form
+      className="test-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        e.stopPropagation();
+        if (!running) void send();
+      }}
+    >
+      <dl className="test-target">
+        <dt>Name</dt>
+        <dd data-testid="test-name">{c.name || "(unsaved connector)"}</dd>
+        <dt>URL</dt>
+        <dd className="mono" data-testid="test-url"><span className="method">{c.method}</span> {c.urlTemplate}</dd>
+      </dl>
+
+      {showOverwrites ? (
+        <Section title="Overwrite config parameters">
+          {c.headers.map((h, i) => (
+            <Input key={`h${i}`} label={h.name} value={headers[i] ?? ""} error={err(`headers.${h.name}`)} hint={h.description || undefined} onChange={(v) => setHeaders(headers.map((x, j) => (j === i ? v : x)))} />
+          ))}
+          {target.authHeader ? (
+            <Input label={`${target.authHeader} (authentication)`} type="password" value={authHeader} hint="Leave empty to use the authentication configuration." onChange={setAuthHeader} />
+          ) : null}
+        </Section>
+      ) : null}
+
+      {formParams.length > 0 ? (
+        <Section title="Form parameters">
+          {formParams.map((p) =>
+            p.type === "file" ? (
+              <FileInput key={p.name} label={p.name} hint={p.description} error={err(`formFields.${p.name}`)} onChange={(f) => setFiles({ ...files, [p.name]: f })} />
+            ) : (
+              <Input key={p.name} label={p.name} value={formText[p.name] ?? ""} hint={p.description || undefined} error={err(`formFields.${p.name}`)} onChange={(v) => setFormText({ ...formText, [p.name]: v })} />
+            ),
+          )}
+          {errors._files ? <p className="field-error">{errors._files}</p> : null}
+        </Section>
+      ) : null}
+
+      {pathNames.length > 0 ? (
+        <Section title="Path parameters">
+          {pathNames.map((n) => (
+            <Input key={n} label={n} required value={path[n] ?? ""} error={err(`pathParams.${n}`)} onChange={(v) => setPath({ ...path, [n]: v })} />
+          ))}
+        </Section>
+      ) : null}
+
+      {c.queryParams.length > 0 ? (
+        <Section title="Query parameters">
+          {c.queryParams.map((q, i) => (
+            <Input
+              key={`q${i}`}
+              label={q.name}
+              required={q.required}
+              value={query[i] ?? ""}
+              hint={[q.description, q.defaultValue && !q.required ? `Default ${q.defaultValue}, used when empty.` : ""].filter(Boolean).join(" ") || undefined}
+              error={err(`queryParams.${q.name}`)}
+              onChange={(v) => setQuery(query.map((x, j) => (j === i ? v : x)))}
+            />
+          ))}
+        </Section>
+      ) : null}
+
+      {c.bodyType === "JSON" ? <JsonEditor label="Request body" value={body} onChange={setBody} error={err("body")} /> : null}
+
+      {outcome && !outcome.ok ? (
+        outcome.code === "CANCELLED_BY_USER" ? <p role="status" className="message">{outcome.error}</p> : <AlertMessage testId="test-error">{outcome.error}</AlertMessage>
+      ) : null}
+
+      <div className="dialog-footer">
+        {running ? (
+          <>
+            <span role="status" className="test-progress">
+              <progress aria-label="Sending" /> Sending… {(elapsed / 1000).toFixed(1)} s
+            </span>
+            <Button onClick={() => running.controller.abort()}>Cancel</Button>
+          </>
+        ) : null}
+        <Button type="submit" variant="primary" pending={running !== null}>Send</Button>
+      </div>
+
+      {outcome?.ok ? <ResponseView result={outcome} name={c.name} /> : null}
+    </form>
+  );
+}
+
+function FileInput({ label, hint, error, onChange }: { label: string; hint?: string; error?: string; onChange: (f: File | null) => void }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="file" aria-invalid={error ? true : undefined} onChange={(e) => onChange(e.target.files?.[0] ?? null)} />
+      {hint ? <p className="field-hint">{hint}</p> : null}
+      {error ? <p className="field-error">{error}</p> : null}
+    </div>
+  );
+}

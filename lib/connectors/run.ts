@@ -1,0 +1,98 @@
+import "server-only";
+// Runs a connector once (SPEC §5.3): build the request from the definition and the inputs, apply
+// the authentication configuration (the connector's, else its service's), send it through the one
+// outbound request path. The Test dialog uses it now and the REST run API (§8) will: one code path.
+import { audit, type TActor } from "@/lib/audit";
+import { resolveAuthConfig } from "@/lib/auth-configs/store";
+import { authHeaderName, strategyFor, tlsFor } from "@/lib/auth-configs/runtime";
+import { getDb } from "@/lib/db";
+import { AppError, isAppError } from "@/lib/errors";
+import { buildRequest, type TFormField } from "@/lib/http/build-request";
+import { toCurl, type TCurlBody } from "@/lib/http/curl";
+import { DEFAULT_MAX_BYTES, sendRequest } from "@/lib/http/execute";
+import type { TAuthStrategy, THttpResponse } from "@/lib/http/types";
+import type { TConnectorInput, TRunInputs } from "./schema";
+
+export type TRunFile = { name: string; filename: string; contentType: string; bytes: Uint8Array };
+
+export type TRunResult = THttpResponse & { curl: string };
+
+/** The configuration a connector uses: its own, else its service's. */
+export async function authConfigIdOf(def: Pick<TConnectorInput, "authConfigId" | "serviceId">): Promise<string> {
+  if (def.authConfigId) return def.authConfigId;
+  const service = await getDb().service.findUnique({ where: { id: def.serviceId }, select: { authConfigId: true } });
+  if (!service) throw new AppError("VALIDATION", "This connector's service no longer exists.", { serviceId: ["This service no longer exists"] });
+  return service.authConfigId;
+}
+
+/** The configuration's strategy, with its header value replaced for this run when asked to. */
+function overridden(base: TAuthStrategy, header: string | null, value: string | undefined): TAuthStrategy {
+  if (!header || !value) return base;
+  const lower = header.toLowerCase();
+  return {
+    sensitive: { headers: [...base.sensitive.headers, header], query: base.sensitive.query },
+    authorize: async (req) => ({ ...req, headers: [...req.headers.filter(([n]) => n.toLowerCase() !== lower), [header, value]] }),
+  };
+}
+
+/** Form fields in the connector's order: text values as given, files as chosen; the rest left out. */
+function formFieldsOf(def: TConnectorInput, inputs: TRunInputs, files: TRunFile[]): TFormField[] {
+  const fields: TFormField[] = [];
+  const known = new Set(def.formParams.map((p) => p.name));
+  for (const p of def.formParams) {
+    if (p.type === "file") {
+      for (const f of files.filter((x) => x.name === p.name)) fields.push({ name: f.name, file: { filename: f.filename, contentType: f.contentType, bytes: f.bytes } });
+    } else {
+      for (const [, value] of inputs.formParams.filter(([n]) => n === p.name)) fields.push({ name: p.name, value });
+    }
+  }
+  const unknown = [...inputs.formParams.map(([n]) => n), ...files.map((f) => f.name)].filter((n) => !known.has(n));
+  if (unknown.length) throw new AppError("VALIDATION", `This connector has no form parameter ${JSON.stringify(unknown[0])}.`);
+  return fields;
+}
+
+function curlBody(def: TConnectorInput, inputs: TRunInputs, fields: TFormField[], bodyBytes: number): TCurlBody {
+  if (bodyBytes === 0) return { kind: "none" };
+  if (def.bodyType === "JSON" && inputs.body !== undefined) return { kind: "text", text: inputs.body };
+  if (def.bodyType === "FORM") {
+    return { kind: "form", fields: fields.map((f) => ("file" in f ? { name: f.name, filename: f.file.filename, contentType: f.file.contentType || "application/octet-stream" } : f)) };
+  }
+  return { kind: "binary", bytes: bodyBytes };
+}
+
+export async function runConnector(opts: {
+  def: TConnectorInput;
+  connectorId: string | null;
+  name: string;
+  inputs: TRunInputs;
+  files?: TRunFile[];
+  actor: NonNullable<TActor>;
+  action: "test" | "run";
+  signal?: AbortSignal;
+}): Promise<TRunResult> {
+  const { def, inputs } = opts;
+  const authConfigId = await authConfigIdOf(def);
+  const config = await resolveAuthConfig(authConfigId);
+  const formFields = def.bodyType === "FORM" ? formFieldsOf(def, inputs, opts.files ?? []) : [];
+  const req = buildRequest(def, { pathParams: inputs.pathParams, queryParams: inputs.queryParams, headers: inputs.headers, body: inputs.body, formFields });
+  const auth = overridden(strategyFor(config, authConfigId), authHeaderName(config), inputs.authHeader);
+  let result: TRunResult | undefined;
+  let failure: string | undefined;
+  try {
+    const res = await sendRequest(req, { auth, tls: tlsFor(config), timeoutMs: def.timeoutMs, maxResponseBytes: DEFAULT_MAX_BYTES, signal: opts.signal });
+    result = { ...res, curl: toCurl(res.sent, curlBody(def, inputs, formFields, res.sent.bodyBytes)) };
+    return result;
+  } catch (e) {
+    failure = isAppError(e) ? e.code : "INTERNAL";
+    throw e;
+  } finally {
+    await audit({
+      actor: opts.actor,
+      action: opts.action,
+      objectType: "Connector",
+      objectId: opts.connectorId,
+      objectName: opts.name,
+      details: result ? { status: result.status, truncated: result.truncated, saved: Boolean(opts.connectorId) } : { error: failure ?? null, saved: Boolean(opts.connectorId) },
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import "server-only";
+// POST /api/connectors/test: the Test Connector dialog's request. Multipart: a "request" part
+// (ZTestRequest as JSON) and one "file:<form parameter>" part per chosen file. A route handler
+// rather than a server action so that files need no base64, the response can be 10 MB, and
+// closing the dialog (Cancel) aborts the upstream request through request.signal.
+import { actorOf } from "@/lib/audit";
+import { getCurrentUser } from "@/lib/auth/session";
+import { fieldErrorsOf } from "@/lib/actions/safe-action";
+import { AppError, GENERIC_ERROR_MESSAGE, isAppError, type TErrorCode } from "@/lib/errors";
+import { DEFAULT_MAX_BYTES } from "@/lib/http/execute";
+import { runConnector, type TRunFile } from "./run";
+import { ZTestRequest } from "./schema";
+import { getConnector } from "./store";
+
+/** The JSON the dialog receives; the body travels as base64. */
+export type TTestResponse =
+  | {
+      ok: true;
+      status: number;
+      statusText: string;
+      headers: Array<[string, string]>;
+      bodyBase64: string;
+      bodyBytes: number;
+      truncated: boolean;
+      url: string;
+      redirects: string[];
+      timings: { dnsMs?: number; connectMs?: number; firstByteMs: number; totalMs: number };
+      sent: { method: string; url: string; headers: Array<[string, string]>; bodyBytes: number; bodyPreview?: string };
+      curl: string;
+    }
+  | { ok: false; code: TErrorCode | "INTERNAL"; error: string; fieldErrors?: Record<string, string[]> };
+
+const STATUS: Partial<Record<TErrorCode, number>> = { VALIDATION: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
+// The files plus the JSON and the multipart framing.
+const MAX_UPLOAD = DEFAULT_MAX_BYTES + 1024 * 1024;
+
+function reply(body: TTestResponse, status = 200): Response {
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+function fail(e: unknown): Response {
+  if (isAppError(e)) {
+    // Upstream outcomes (timeout, DNS, policy...) are results of the test, not errors of this call.
+    return reply({ ok: false, code: e.code, error: e.message, fieldErrors: e.fieldErrors }, STATUS[e.code] ?? 200);
+  }
+  console.error("[patchbay] connector test failed", e);
+  return reply({ ok: false, code: "INTERNAL", error: GENERIC_ERROR_MESSAGE }, 500);
+}
+
+async function readForm(request: Request): Promise<{ json: unknown; files: TRunFile[] }> {
+  const length = Number(request.headers.get("content-length") ?? NaN);
+  if (!Number.isFinite(length)) throw new AppError("VALIDATION", "Send the test as a form upload with a Content-Length.");
+  if (length > MAX_UPLOAD) throw new AppError("VALIDATION", `The files are too large: at most ${DEFAULT_MAX_BYTES / 1024 / 1024} MB in all.`);
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw new AppError("VALIDATION", "The test request could not be read (expected multipart/form-data).");
+  }
+  const raw = form.get("request");
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof raw === "string" ? raw : "");
+  } catch {
+    throw new AppError("VALIDATION", 'The "request" part is missing or is not JSON.');
+  }
+  const files: TRunFile[] = [];
+  for (const [key, value] of form.entries()) {
+    if (!key.startsWith("file:") || typeof value === "string") continue;
+    files.push({ name: key.slice(5), filename: value.name || "file", contentType: value.type || "application/octet-stream", bytes: new Uint8Array(await value.arrayBuffer()) });
+  }
+  return { json, files };
+}
+
+export async function handleTestRequest(request: Request): Promise<Response> {
+  try {
+    const user = await getCurrentUser();
+    if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+    if (user.mustChangePassword) throw new AppError("FORBIDDEN", "Replace your temporary password first.");
+    // SameSite=Lax already keeps the session cookie off cross-site POSTs; this says so explicitly.
+    const origin = request.headers.get("origin");
+    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+    if (origin && new URL(origin).host !== host) throw new AppError("FORBIDDEN", "Cross-site requests are not accepted.");
+    const { json, files } = await readForm(request);
+    const parsed = ZTestRequest.safeParse(json);
+    if (!parsed.success) throw new AppError("VALIDATION", "Some fields need attention.", fieldErrorsOf(parsed.error));
+    const { connectorId, connector, inputs } = parsed.data;
+    // Members run saved connectors as they are; only admins try out unsaved definitions.
+    if (connector && user.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only administrators can test unsaved connectors.");
+    let def = connector;
+    let name = connector?.name ?? "";
+    if (connectorId) {
+      const saved = await getConnector(connectorId);
+      if (!saved && !connector) throw new AppError("NOT_FOUND", "This connector no longer exists.");
+      def ??= saved ?? undefined;
+      if (saved && !connector) name = saved.name;
+    }
+    const res = await runConnector({ def: def!, connectorId: connectorId ?? null, name, inputs, files, actor: actorOf(user), action: "test", signal: request.signal });
+    return reply({
+      ok: true,
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+      bodyBase64: res.body.toString("base64"),
+      bodyBytes: res.body.length,
+      truncated: res.truncated,
+      url: res.url,
+      redirects: res.redirects,
+      timings: res.timings,
+      sent: res.sent,
+      curl: res.curl,
+    });
+  } catch (e) {
+    return fail(e);
+  }
+}
