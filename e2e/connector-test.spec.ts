@@ -131,7 +131,7 @@ test("from nothing to a tested connector by keyboard: the upstream got exactly w
   await dialog.getByRole("tab", { name: "Request sent" }).press("Enter");
   await expect(dialog.getByTestId("sent-line")).toHaveText(`POST ${upstream}/echo/items/a%2Fb%20c?tag=a%20b&page=2`);
   const rows = await dialog.getByTestId("sent-headers").getByRole("row").all();
-  const shown = await Promise.all(rows.map(async (r) => [await r.getByRole("rowheader").innerText(), await r.getByRole("cell").innerText()]));
+  const shown = await Promise.all(rows.map(async (r) => [await r.getByRole("rowheader").textContent(), await r.getByRole("cell").textContent()]));
   expect(shown).toEqual(echo.headers.map(([k, v]) => [k, k.toLowerCase() === "x-api-key" ? MASK : v]));
   const curl = await dialog.getByTestId("curl").innerText();
   expect(curl).toContain(`-H 'X-Api-Key: ${MASK}'`);
@@ -222,4 +222,8 @@ test("errors in plain words: no answer in time, the outbound policy; Cancel stop
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog.getByRole("status").filter({ hasText: "Cancelled" })).toBeVisible();
   await expect(dialog.getByRole("button", { name: "Send" })).toBeEnabled();
+  // The server stopped waiting too (request.signal), long before the connector's 2-minute timeout.
+  await expect
+    .poll(async () => (await db().auditEntry.findFirst({ where: { objectType: "Connector", objectName: slow.name, action: "test" } }))?.details, { timeout: 15_000 })
+    .toMatchObject({ error: "CANCELLED" });
 });
