@@ -10,6 +10,7 @@ import { useToast } from "@/components/ui/toast";
 import { copyConnectorAction, deleteConnectorAction, testTargetAction } from "@/lib/connectors/actions";
 import type { TConnectorListQuery } from "@/lib/connectors/schema";
 import type { TConnectorRow } from "@/lib/connectors/store";
+import { ExportButton, ImportDialog } from "./library-tools";
 import { TestConnectorDialog, type TTestTarget } from "./test/test-dialog";
 
 type TProps = {
@@ -37,6 +38,9 @@ export function ConnectorsList({ rows, total, pageSize, query, services, canEdit
   const [search, setSearch] = useState(query.q);
   const [pending, startTransition] = useTransition();
   const [testTarget, setTestTarget] = useState<TTestTarget | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const toggle = (id: string, on: boolean) => setSelected(on ? [...selected, id] : selected.filter((x) => x !== id));
+  const allOnPage = rows.length > 0 && rows.every((r) => selected.includes(r.id));
   const openTest = (c: TConnectorRow) =>
     startTransition(async () => {
       const res = await testTargetAction({ id: c.id });
@@ -80,6 +84,15 @@ export function ConnectorsList({ rows, total, pageSize, query, services, canEdit
           </select>
         </div>
       </form>
+      {canEdit ? (
+        <div className="library-tools">
+          <ExportButton selected={selected} />
+          <ImportDialog />
+          <span id="export-scope" className="muted" role="status">
+            {selected.length ? `Export downloads the ${selected.length} selected connector${selected.length > 1 ? "s" : ""}.` : "Export downloads all connectors; select some to export only those."}
+          </span>
+        </div>
+      ) : null}
       {rows.length === 0 ? (
         <p className="empty panel">{query.q || query.serviceId ? "No connector matches." : "No connectors yet."}</p>
       ) : (
@@ -87,6 +100,11 @@ export function ConnectorsList({ rows, total, pageSize, query, services, canEdit
           <table>
             <thead>
               <tr>
+                {canEdit ? (
+                  <th scope="col">
+                    <input type="checkbox" aria-label="Select all on this page" checked={allOnPage} onChange={(e) => setSelected(e.target.checked ? [...new Set([...selected, ...rows.map((r) => r.id)])] : selected.filter((id) => !rows.some((r) => r.id === id)))} />
+                  </th>
+                ) : null}
                 <th scope="col">Name</th>
                 <th scope="col">Service</th>
                 <th scope="col">Method</th>
@@ -98,6 +116,11 @@ export function ConnectorsList({ rows, total, pageSize, query, services, canEdit
             <tbody>
               {rows.map((c) => (
                 <tr key={c.id} data-testid={`connector-row-${c.name}`}>
+                  {canEdit ? (
+                    <td>
+                      <input type="checkbox" aria-label={`Select ${c.name}`} checked={selected.includes(c.id)} onChange={(e) => toggle(c.id, e.target.checked)} />
+                    </td>
+                  ) : null}
                   <td>
                     {canEdit ? <Link href={`/connectors/${c.id}`}>{c.name}</Link> : c.name}
                     {c.description ? <div className="muted">{c.description.slice(0, 120)}</div> : null}

@@ -3,6 +3,7 @@ import "server-only";
 // check the session and role, run, and turn failures into a result the form can show.
 // An action called without a valid session writes nothing and returns UNAUTHENTICATED.
 import type { z } from "zod";
+import { fieldErrorsOf } from "./field-errors";
 import { getCurrentUser, type TSessionUser } from "@/lib/auth/session";
 import { AppError, GENERIC_ERROR_MESSAGE, isAppError, type TErrorCode } from "@/lib/errors";
 import type { TRole } from "@/lib/users/schema";
@@ -11,14 +12,7 @@ export type TActionResult<T> =
   | { ok: true; data: T }
   | { ok: false; code: TErrorCode | "INTERNAL"; error: string; fieldErrors?: Record<string, string[]> };
 
-export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "_form";
-    (out[key] ??= []).push(issue.message);
-  }
-  return out;
-}
+export { fieldErrorsOf };
 
 function failure(e: unknown): Extract<TActionResult<never>, { ok: false }> {
   if (isAppError(e)) return { ok: false, code: e.code, error: e.message, fieldErrors: e.fieldErrors };

@@ -45,10 +45,15 @@ export async function listAuthConfigs(): Promise<TAuthConfigView[]> {
   return rows.map(({ secrets, ...row }) => toView(row, Object.keys((secrets ?? {}) as object)));
 }
 
+/** Stored configurations as form values, every secret blank (for the library export). */
+export async function authConfigInputs(ids?: string[]): Promise<Array<{ id: string; input: TAuthConfigInput }>> {
+  const rows = await getDb().authConfig.findMany({ where: ids ? { id: { in: ids } } : {}, orderBy: { name: "asc" } });
+  return rows.map((r) => ({ id: r.id, input: formValuesOf(toView(r, [])) }));
+}
+
 /** Configuration id → the header its credentials travel in (see authHeaderName), for the Test dialog. */
 export async function authHeaderNames(ids?: string[]): Promise<Record<string, string | null>> {
-  const rows = await getDb().authConfig.findMany({ where: ids ? { id: { in: ids } } : {} });
-  return Object.fromEntries(rows.map((r) => [r.id, authHeaderName(formValuesOf(toView(r, [])))]));
+  return Object.fromEntries((await authConfigInputs(ids)).map((c) => [c.id, authHeaderName(c.input)]));
 }
 
 export async function getAuthConfigView(id: string): Promise<TAuthConfigView | null> {

@@ -4,8 +4,9 @@ import "server-only";
 // rather than a server action so that files need no base64, the response can be 10 MB, and
 // closing the dialog (Cancel) aborts the upstream request through request.signal.
 import { actorOf } from "@/lib/audit";
+import { assertSameOrigin } from "@/lib/auth/same-origin";
 import { getCurrentUser } from "@/lib/auth/session";
-import { fieldErrorsOf } from "@/lib/actions/safe-action";
+import { fieldErrorsOf } from "@/lib/actions/field-errors";
 import { AppError, GENERIC_ERROR_MESSAGE, isAppError, type TErrorCode } from "@/lib/errors";
 import { DEFAULT_MAX_BYTES } from "@/lib/http/execute";
 import { runConnector, type TRunFile } from "./run";
@@ -77,10 +78,7 @@ export async function handleTestRequest(request: Request): Promise<Response> {
     const user = await getCurrentUser();
     if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
     if (user.mustChangePassword) throw new AppError("FORBIDDEN", "Replace your temporary password first.");
-    // SameSite=Lax already keeps the session cookie off cross-site POSTs; this says so explicitly.
-    const origin = request.headers.get("origin");
-    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-    if (origin && new URL(origin).host !== host) throw new AppError("FORBIDDEN", "Cross-site requests are not accepted.");
+    assertSameOrigin(request);
     const { json, files } = await readForm(request);
     const parsed = ZTestRequest.safeParse(json);
     if (!parsed.success) throw new AppError("VALIDATION", "Some fields need attention.", fieldErrorsOf(parsed.error));
