@@ -18,6 +18,7 @@ import { closeDispatchers } from "@/lib/http/dispatcher";
 import { sendRequest } from "@/lib/http/execute";
 import { parseOutboundAllow } from "@/lib/http/outbound-policy";
 import type { TOutgoingRequest } from "@/lib/http/types";
+import { benchList } from "./bench-list";
 
 const LATENCY_REQUESTS = 2_000; // per client, concurrency 1
 const LATENCY_ROUNDS = 10;
@@ -276,6 +277,7 @@ async function main(): Promise<void> {
 
 try {
   await main();
+  await benchList();
 } catch (e) {
   console.error(`\nbenchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   process.exitCode = 1;
