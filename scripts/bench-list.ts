@@ -10,7 +10,7 @@ type TQuery = { label: string; query: { q: string; serviceId: string; sort: "nam
 
 async function seed(db: Awaited<ReturnType<typeof useTempAppDatabase>>["db"], count: number, prefix: string) {
   const config = await db.authConfig.create({ data: { name: `${prefix} config`, protocol: "NONE", subProtocol: "NONE", settings: {}, secrets: {} } });
-  const services = [];
+  const services: { id: string }[] = [];
   for (let s = 0; s < 20; s++) services.push(await db.service.create({ data: { name: `${prefix} service ${s}`, authConfigId: config.id } }));
   const methods = ["GET", "POST", "PUT", "DELETE", "PATCH"];
   const rows = Array.from({ length: count }, (_, i) => ({

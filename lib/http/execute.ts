@@ -42,8 +42,8 @@ function policyFromEnv(): TOutboundPolicy {
 
 type TRawResponse = { status: number; statusText: string; headers: THeaderList; body: Dispatcher.ResponseData["body"]; firstByteMs: number };
 
-async function sendOnce(dispatcher: Dispatcher, req: TOutgoingRequest, signal: AbortSignal, timings: TConnectTimings): Promise<TRawResponse> {
-  const u = new URL(req.url);
+/** `u` is req.url already parsed (by checkOutgoing): URL parsing is a large share of the path's cost. */
+async function sendOnce(dispatcher: Dispatcher, req: TOutgoingRequest, u: URL, signal: AbortSignal, timings: TConnectTimings): Promise<TRawResponse> {
   const started = performance.now();
   const pending = withConnectTimings(timings, () =>
     dispatcher.request({
@@ -70,20 +70,28 @@ function release(body: TRawResponse["body"]): void {
   body.destroy();
 }
 
-/** Reads up to `max` bytes; beyond that stops reading and cuts the connection. */
-async function readCapped(body: TRawResponse["body"], max: number): Promise<{ body: Buffer; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (size + chunk.length > max) {
-      chunks.push(chunk.subarray(0, max - size));
-      release(body);
-      return { body: Buffer.concat(chunks), truncated: true };
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return { body: Buffer.concat(chunks), truncated: false };
+/**
+ * Reads up to `max` bytes; beyond that stops reading and cuts the connection. Event listeners
+ * rather than `for await`: the async iterator costs a promise per chunk (npm run bench).
+ */
+function readCapped(body: TRawResponse["body"], max: number): Promise<{ body: Buffer; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      if (size + chunk.length > max) {
+        chunks.push(chunk.subarray(0, max - size));
+        body.off("data", onData).off("end", onEnd).off("error", reject);
+        release(body);
+        resolve({ body: Buffer.concat(chunks), truncated: true });
+        return;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    };
+    const onEnd = () => resolve({ body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), truncated: false });
+    body.on("data", onData).once("end", onEnd).once("error", reject);
+  });
 }
 
 /** Throws away a body we will not return (3xx, retried 401), without reading much of it. */
@@ -91,9 +99,10 @@ async function discard(body: TRawResponse["body"]): Promise<void> {
   await body.dump({ limit: 64 * 1024 }).catch(() => release(body));
 }
 
-function checkOutgoing(req: TOutgoingRequest, maxRequestBytes: number): void {
-  checkUrl(req.url);
+function checkOutgoing(req: TOutgoingRequest, maxRequestBytes: number): URL {
+  const u = checkUrl(req.url);
   validateRequest(req, maxRequestBytes);
+  return u;
 }
 
 /** `base` is the hop's URL before auth, so a strategy's query secrets never leak into the next hop. */
@@ -109,6 +118,14 @@ function redirectTarget(res: TRawResponse, method: string, base: string, follow:
   }
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "";
+  }
+}
+
 /**
  * Sends `req` (authorized by `opts.auth`) under the outbound policy, following GET/HEAD redirects.
  * Resolves with any HTTP status; rejects only with an AppError whose message can be shown as is
@@ -119,14 +136,9 @@ export async function sendRequest(req: TOutgoingRequest, opts: TSendOptions = {}
   const started = performance.now();
   const asked = Number.isFinite(opts.timeoutMs) ? opts.timeoutMs! : DEFAULT_TIMEOUT_MS;
   const timeoutMs = Math.min(Math.max(asked, 1), MAX_TIMEOUT_MS);
-  let host = "";
-  try {
-    host = new URL(req.url).host;
-  } catch {
-    // checkUrl below reports it
-  }
+  let host = ""; // set per hop; parsed from the request only if it fails before its first hop
   let timedOut = false;
-  const ctx = () => ({ host, timeoutMs, timedOut, cancelled: !!opts.signal?.aborted });
+  const ctx = () => ({ host: host || hostOf(req.url), timeoutMs, timedOut, cancelled: !!opts.signal?.aborted });
   if (opts.signal?.aborted) throw toAppError(null, ctx());
   // One controller, one timer and at most one listener per exchange, all released at the end:
   // AbortSignal.timeout/any cost more per request than the rest of the path (npm run bench).
@@ -158,7 +170,7 @@ async function exchange(
   const { auth } = opts;
   const maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_BYTES;
   const sensitive: TSensitive = auth?.sensitive ?? { headers: [], query: [] };
-  checkOutgoing(first, maxRequestBytes);
+  let parsed: URL | null = checkOutgoing(first, maxRequestBytes);
   const dispatcher = getDispatcher({ tls: opts.tls, policy: opts.policy ?? policyFromEnv(), resolve: opts.resolve });
   const timings: TConnectTimings = {};
   const redirects: string[] = [];
@@ -170,22 +182,28 @@ async function exchange(
   let open: TRawResponse["body"] | undefined; // a body not consumed yet: released if anything throws
   try {
     for (let hop = 0; ; hop++) {
-      onHop(new URL(hopUrl).host);
+      // Every hop's URL passes checkUrl (scheme, credentials) before anything is sent to it.
+      const hopParsed: URL = parsed ?? checkUrl(hopUrl);
+      onHop(hopParsed.host);
       // Redirect hops are rebuilt from the caller's request (before auth), so a same-origin hop is
       // authorized afresh for its new URL (SigV4 signs the path) and a cross-origin one not at all.
       const unsigned: TOutgoingRequest = hop === 0 ? first : { method: first.method, url: hopUrl, headers: first.headers, body: null };
       let sent = crossed ? stripCredentials(unsigned, sensitive) : auth ? await auth.authorize(unsigned) : unsigned;
-      checkOutgoing(sent, maxRequestBytes);
-      let res = await sendOnce(dispatcher, sent, signal, timings);
+      // A strategy that left the URL alone needs no second parse.
+      let sentUrl = sent.url === unsigned.url ? hopParsed : null;
+      if (sentUrl) validateRequest(sent, maxRequestBytes);
+      else sentUrl = checkOutgoing(sent, maxRequestBytes);
+      parsed = null;
+      let res = await sendOnce(dispatcher, sent, sentUrl, signal, timings);
       open = res.body;
 
       for (let attempt = 1; res.status === 401 && !crossed && auth?.onUnauthorized && attempt <= MAX_AUTH_RETRIES; attempt++) {
         const retry = await auth.onUnauthorized(sent, { status: res.status, headers: res.headers }, attempt);
         if (!retry) break;
         await discard(res.body);
-        checkOutgoing(retry, maxRequestBytes);
+        sentUrl = checkOutgoing(retry, maxRequestBytes);
         sent = retry;
-        res = await sendOnce(dispatcher, sent, signal, timings);
+        res = await sendOnce(dispatcher, sent, sentUrl, signal, timings);
         open = res.body;
       }
 
@@ -199,16 +217,17 @@ async function exchange(
       }
 
       const { body, truncated } = await readCapped(res.body, opts.maxResponseBytes ?? DEFAULT_MAX_BYTES);
+      const record = withWireHeaders(maskedSent(sent, sensitive), sentUrl.host);
       return {
         status: res.status,
         statusText: res.statusText,
         headers: res.headers,
         body,
         truncated,
-        url: maskQuery(sent.url, sensitive.query),
+        url: record.url,
         redirects,
         timings: { ...timings, firstByteMs: res.firstByteMs, totalMs: performance.now() - started },
-        sent: withWireHeaders(maskedSent(sent, sensitive)),
+        sent: record,
       };
     }
   } catch (e) {

@@ -64,7 +64,9 @@ function mapQuery(url: string, fn: (name: string, raw: string) => string | null)
 
 export function maskQuery(url: string, names: readonly string[]): string {
   if (names.length === 0) {
-    // Nothing to mask (the common case, on every response): only drop a fragment.
+    // Nothing to mask (the common case, on every response): only drop a fragment. Request URLs
+    // reach here already normalized (checkUrl), so without a fragment there is nothing to do.
+    if (!url.includes("#")) return url;
     const u = new URL(url);
     u.hash = "";
     return u.href;
@@ -150,10 +152,10 @@ export function maskedSent(req: TOutgoingRequest, sensitive: TSensitive): TSentR
 const EXPECTS_PAYLOAD = new Set(["POST", "PUT", "PATCH", "QUERY"]);
 
 /** The "Request sent" record with the headers undici adds on the wire, so it shows all the server got. */
-export function withWireHeaders(sent: TSentRequest): TSentRequest {
+export function withWireHeaders(sent: TSentRequest, host: string = new URL(sent.url).host): TSentRequest {
   const has = (name: string) => sent.headers.some(([n]) => n.toLowerCase() === name);
   const headers: THeaderList = [];
-  if (!has("host")) headers.push(["host", new URL(sent.url).host]);
+  if (!has("host")) headers.push(["host", host]);
   if (!has("connection")) headers.push(["connection", "keep-alive"]);
   headers.push(...sent.headers);
   if (!has("content-length") && (sent.bodyBytes > 0 || EXPECTS_PAYLOAD.has(sent.method))) headers.push(["content-length", String(sent.bodyBytes)]);
