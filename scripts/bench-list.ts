@@ -2,13 +2,13 @@
 // the page runs (lib/connectors/store.ts listConnectors) on a throw-away SQLite database, against
 // a baseline of the same queries over 50 connectors. Prints median and p95 per query and the
 // ratio to the baseline. Informational, like the request-path benchmark: no pass/fail in tests.
-import { useTempAppDatabase } from "@/lib/testing/temp-db";
+import { useTempAppDatabase as openTempAppDatabase } from "@/lib/testing/temp-db";
 
 const ROUNDS = 60;
 
 type TQuery = { label: string; query: { q: string; serviceId: string; sort: "name" | "-name" | "created" | "-created"; page: number } };
 
-async function seed(db: Awaited<ReturnType<typeof useTempAppDatabase>>["db"], count: number, prefix: string) {
+async function seed(db: Awaited<ReturnType<typeof openTempAppDatabase>>["db"], count: number, prefix: string) {
   const config = await db.authConfig.create({ data: { name: `${prefix} config`, protocol: "NONE", subProtocol: "NONE", settings: {}, secrets: {} } });
   const services: { id: string }[] = [];
   for (let s = 0; s < 20; s++) services.push(await db.service.create({ data: { name: `${prefix} service ${s}`, authConfigId: config.id } }));
@@ -34,7 +34,7 @@ function stats(samples: number[]) {
 }
 
 export async function benchList(): Promise<void> {
-  const { temp, db } = await useTempAppDatabase({ prefix: "patchbay-bench-list-" });
+  const { temp, db } = await openTempAppDatabase({ prefix: "patchbay-bench-list-" });
   const { listConnectors } = await import("@/lib/connectors/store");
   try {
     const queries = (prefix: string, serviceId: string, pages: number): TQuery[] => [
