@@ -74,7 +74,7 @@ describe("runConnector", () => {
       actor,
       action: "test",
     });
-    const parsed = await new Response(res.body, { headers: { "content-type": res.sent.headers.find(([n]) => n === "Content-Type")![1] } }).formData();
+    const parsed = await new Response(new Uint8Array(res.body), { headers: { "content-type": res.sent.headers.find(([n]) => n === "Content-Type")![1] } }).formData();
     assert.deepEqual([...parsed.keys()], ["b", "f", "a"]);
     assert.equal((parsed.get("f") as File).type, "application/x-thing");
     await assert.rejects(

@@ -88,7 +88,8 @@ export async function getConnector(id: string): Promise<TConnectorView | null> {
   };
 }
 
-function data(input: TConnectorInput) {
+/** The stored columns of a connector's input (shared with the library import). */
+export function connectorData(input: TConnectorInput) {
   return {
     name: input.name,
     description: input.description,
@@ -119,7 +120,7 @@ export async function createConnector(input: TConnectorInput, actor: NonNullable
   try {
     return await getDb().$transaction(async (tx) => {
       await assertReferences(tx, input);
-      const row = await tx.connector.create({ data: { ...data(input), authorId: actor.id }, select: { id: true } });
+      const row = await tx.connector.create({ data: { ...connectorData(input), authorId: actor.id }, select: { id: true } });
       await audit({ actor, action: "create", objectType: "Connector", objectId: row.id, objectName: input.name }, tx);
       return row;
     });
@@ -133,7 +134,7 @@ export async function updateConnector(id: string, input: TConnectorInput, actor:
     await getDb().$transaction(async (tx) => {
       if (!(await tx.connector.findUnique({ where: { id }, select: { id: true } }))) throw new AppError("NOT_FOUND", "This connector no longer exists.");
       await assertReferences(tx, input);
-      await tx.connector.update({ where: { id }, data: data(input) });
+      await tx.connector.update({ where: { id }, data: connectorData(input) });
       await audit({ actor, action: "update", objectType: "Connector", objectId: id, objectName: input.name }, tx);
     });
   } catch (e) {

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { audit, type TActor } from "@/lib/audit";
 import { requiredSecretsOf, settingsOf } from "@/lib/auth-configs/schema";
 import { authConfigInputs } from "@/lib/auth-configs/store";
+import { connectorData } from "@/lib/connectors/store";
 import { getDb, isUniqueViolation, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { checkLibrary, libAuthConfigOf, LIBRARY_FORMAT, LIBRARY_VERSION, type TCheckedLibrary, type TKind, type TLibraryFile } from "./schema";
@@ -191,23 +192,10 @@ export async function importLibrary(raw: unknown, decisions: TDecisions, actor: 
           result.skipped++;
           continue;
         }
-        const i = c.input;
+        const serviceId = serviceIds.get(c.service) ?? names.services.get(c.service)!;
+        const authConfigId = c.authConfig === null ? "" : configId(c.authConfig);
         const row = await tx.connector.create({
-          data: {
-            name: as,
-            description: i.description,
-            serviceId: serviceIds.get(c.service) ?? names.services.get(c.service)!,
-            method: i.method,
-            urlTemplate: i.urlTemplate,
-            authConfigId: c.authConfig === null ? null : configId(c.authConfig),
-            headers: i.headers,
-            queryParams: i.queryParams,
-            bodyType: i.bodyType,
-            bodyDescription: i.bodyDescription || null,
-            formParams: i.bodyType === "FORM" ? i.formParams : [],
-            timeoutMs: i.timeoutMs,
-            authorId: actor.id,
-          },
+          data: { ...connectorData({ ...c.input, name: as, serviceId, authConfigId }), authorId: actor.id },
           select: { id: true },
         });
         await audit({ actor, action: "import", objectType: "Connector", objectId: row.id, objectName: as, details: as === c.name ? {} : { renamedFrom: c.name } }, tx);
