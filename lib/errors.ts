@@ -37,3 +37,9 @@ export function isAppError(e: unknown): e is AppError {
 }
 
 export const GENERIC_ERROR_MESSAGE = "Something went wrong on the server. The error has been logged.";
+
+/** The first of several problems and how many more there are: "<first> (and 2 more problems)". */
+export function firstProblem(messages: string[]): string {
+  const n = messages.length - 1;
+  return n > 0 ? `${messages[0]} (and ${n} more problem${n > 1 ? "s" : ""})` : (messages[0] ?? "");
+}

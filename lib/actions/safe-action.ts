@@ -4,7 +4,7 @@ import "server-only";
 // An action called without a valid session writes nothing and returns UNAUTHENTICATED.
 import type { z } from "zod";
 import { fieldErrorsOf } from "./field-errors";
-import { getCurrentUser, type TSessionUser } from "@/lib/auth/session";
+import { requireCaller, type TSessionUser } from "@/lib/auth/session";
 import { AppError, GENERIC_ERROR_MESSAGE, isAppError, type TErrorCode } from "@/lib/errors";
 import type { TRole } from "@/lib/users/schema";
 
@@ -14,7 +14,10 @@ export type TActionResult<T> =
 
 export { fieldErrorsOf };
 
-function failure(e: unknown): Extract<TActionResult<never>, { ok: false }> {
+export type TFailure = Extract<TActionResult<never>, { ok: false }>;
+
+/** An AppError as the result a form or dialog shows; anything else logged, shown as generic. */
+export function failure(e: unknown): TFailure {
   if (isAppError(e)) return { ok: false, code: e.code, error: e.message, fieldErrors: e.fieldErrors };
   // Next's redirect()/notFound() signal by throwing: let them through.
   if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
@@ -44,14 +47,7 @@ export function authedAction<S extends z.ZodType, T>(
 ): (input: z.input<S>) => Promise<TActionResult<T>> {
   return async (input) => {
     try {
-      const user = await getCurrentUser();
-      if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
-      if (user.mustChangePassword && !opts.allowPasswordChangePending) {
-        throw new AppError("FORBIDDEN", "Replace your temporary password first.");
-      }
-      if (opts.role === "ADMIN" && user.role !== "ADMIN") {
-        throw new AppError("FORBIDDEN", "Only administrators can do this.");
-      }
+      const user = await requireCaller(opts);
       const data = await run(await parse(opts.schema, input), { user });
       return { ok: true, data };
     } catch (e) {
@@ -72,4 +68,10 @@ export function publicAction<S extends z.ZodType, T>(
       return failure(e);
     }
   };
+}
+
+/** HTTP status of a failure answered by a route handler; `otherwise` for codes not listed here. */
+export function failureStatus(f: TFailure, otherwise: number): number {
+  const status: Partial<Record<TFailure["code"], number>> = { VALIDATION: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, INTERNAL: 500 };
+  return status[f.code] ?? otherwise;
 }

@@ -5,10 +5,11 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { TDb } from "@/lib/db";
-import { AppError, type TErrorCode } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { ZAuthConfigInput, type TAuthConfigInput } from "./schema";
 import { formValuesOf, type TAuthConfigView } from "./view";
+import { rejectsWith } from "@/lib/testing/assert";
 
 type TStore = typeof import("./store");
 type TSecrets = typeof import("@/lib/secrets");
@@ -57,19 +58,6 @@ async function reset() {
   await db.service.deleteMany();
   await db.authConfig.deleteMany();
   await db.auditEntry.deleteMany();
-}
-
-/** Asserts that `p` rejects with an AppError of `code`; returns the error for further checks. */
-async function rejectsWith(p: Promise<unknown>, code: TErrorCode, message?: RegExp): Promise<AppError> {
-  let caught: unknown;
-  await assert.rejects(p, (e: unknown) => {
-    caught = e;
-    return true;
-  });
-  assert.ok(caught instanceof AppError, `expected an AppError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  if (message) assert.match(caught.message, message);
-  return caught;
 }
 
 const input = (values: Record<string, unknown>): TAuthConfigInput => ZAuthConfigInput.parse(values);

@@ -3,6 +3,7 @@ import "server-only";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import type { TRole } from "@/lib/users/schema";
 import { authOptions } from "./options";
 
@@ -44,5 +45,17 @@ export async function requireUser(opts: { allowPasswordChangePending?: boolean }
 export async function requireAdmin(): Promise<TSessionUser> {
   const user = await requireUser();
   if (user.role !== "ADMIN") forbidden();
+  return user;
+}
+
+/**
+ * For server actions and route handlers: the caller, or an AppError to answer with
+ * (UNAUTHENTICATED without a session, FORBIDDEN for a pending password change or a lower role).
+ */
+export async function requireCaller(opts: { role: TRole; allowPasswordChangePending?: boolean }): Promise<TSessionUser> {
+  const user = await getCurrentUser();
+  if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+  if (user.mustChangePassword && !opts.allowPasswordChangePending) throw new AppError("FORBIDDEN", "Replace your temporary password first.");
+  if (opts.role === "ADMIN" && user.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only administrators can do this.");
   return user;
 }

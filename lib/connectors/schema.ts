@@ -106,4 +106,3 @@ export const ZTestRequest = z
     inputs: ZRunInputs.default(ZRunInputs.parse({})),
   })
   .refine((v) => v.connectorId !== null || v.connector !== undefined, "Give a connector id or the connector's values");
-export type TTestRequest = z.infer<typeof ZTestRequest>;

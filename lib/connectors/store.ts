@@ -2,7 +2,8 @@ import "server-only";
 // Connectors in the database: list with search, filter, sort and paging; create, update, copy, delete.
 import type { Prisma } from "@/generated/prisma/client";
 import { audit, type TActor } from "@/lib/audit";
-import { authHeaderNames } from "@/lib/auth-configs/store";
+import { authHeaderName } from "@/lib/auth-configs/runtime";
+import { authConfigInputs } from "@/lib/auth-configs/store";
 import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TConnectorInput, TConnectorListQuery } from "./schema";
@@ -191,14 +192,10 @@ export type TWizardChoices = {
 
 /** The wizard's choices: services with their configuration, configurations with their auth header. */
 export async function wizardChoices(): Promise<TWizardChoices> {
-  const [services, configs, headers] = await Promise.all([
-    serviceChoices(),
-    getDb().authConfig.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } }),
-    authHeaderNames(),
-  ]);
+  const [services, configs] = await Promise.all([serviceChoices(), authConfigInputs()]);
   return {
     services: services.map((s) => ({ id: s.id, name: s.name, authConfigId: s.authConfigId, authConfigName: s.authConfig.name })),
-    authConfigs: configs.map((c) => ({ ...c, authHeader: headers[c.id] ?? null })),
+    authConfigs: configs.map((c) => ({ id: c.id, name: c.input.name, authHeader: authHeaderName(c.input) })),
   };
 }
 

@@ -5,9 +5,11 @@ import "server-only";
 // closing the dialog (Cancel) aborts the upstream request through request.signal.
 import { actorOf } from "@/lib/audit";
 import { assertSameOrigin } from "@/lib/auth/same-origin";
-import { getCurrentUser } from "@/lib/auth/session";
+import { requireCaller } from "@/lib/auth/session";
 import { fieldErrorsOf } from "@/lib/actions/field-errors";
-import { AppError, GENERIC_ERROR_MESSAGE, isAppError, type TErrorCode } from "@/lib/errors";
+import { failure, failureStatus, type TFailure } from "@/lib/actions/safe-action";
+import { AppError } from "@/lib/errors";
+import { formatSize } from "@/lib/http/body-kind";
 import { DEFAULT_MAX_BYTES } from "@/lib/http/execute";
 import { runConnector, type TRunFile } from "./run";
 import { ZTestRequest } from "./schema";
@@ -29,9 +31,8 @@ export type TTestResponse =
       sent: { method: string; url: string; headers: Array<[string, string]>; bodyBytes: number; bodyPreview?: string };
       curl: string;
     }
-  | { ok: false; code: TErrorCode | "INTERNAL"; error: string; fieldErrors?: Record<string, string[]> };
+  | TFailure;
 
-const STATUS: Partial<Record<TErrorCode, number>> = { VALIDATION: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
 // The files plus the JSON and the multipart framing.
 const MAX_UPLOAD = DEFAULT_MAX_BYTES + 1024 * 1024;
 
@@ -40,18 +41,15 @@ function reply(body: TTestResponse, status = 200): Response {
 }
 
 function fail(e: unknown): Response {
-  if (isAppError(e)) {
-    // Upstream outcomes (timeout, DNS, policy...) are results of the test, not errors of this call.
-    return reply({ ok: false, code: e.code, error: e.message, fieldErrors: e.fieldErrors }, STATUS[e.code] ?? 200);
-  }
-  console.error("[patchbay] connector test failed", e);
-  return reply({ ok: false, code: "INTERNAL", error: GENERIC_ERROR_MESSAGE }, 500);
+  const f = failure(e);
+  // Upstream outcomes (timeout, DNS, policy...) are results of the test, not errors of this call.
+  return reply(f, failureStatus(f, 200));
 }
 
 async function readForm(request: Request): Promise<{ json: unknown; files: TRunFile[] }> {
   const length = Number(request.headers.get("content-length") ?? NaN);
   if (!Number.isFinite(length)) throw new AppError("VALIDATION", "Send the test as a form upload with a Content-Length.");
-  if (length > MAX_UPLOAD) throw new AppError("VALIDATION", `The files are too large: at most ${DEFAULT_MAX_BYTES / 1024 / 1024} MB in all.`);
+  if (length > MAX_UPLOAD) throw new AppError("VALIDATION", `The files are too large: at most ${formatSize(DEFAULT_MAX_BYTES)} in all.`);
   let form: FormData;
   try {
     form = await request.formData();
@@ -75,9 +73,7 @@ async function readForm(request: Request): Promise<{ json: unknown; files: TRunF
 
 export async function handleTestRequest(request: Request): Promise<Response> {
   try {
-    const user = await getCurrentUser();
-    if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
-    if (user.mustChangePassword) throw new AppError("FORBIDDEN", "Replace your temporary password first.");
+    const user = await requireCaller({ role: "MEMBER" });
     assertSameOrigin(request);
     const { json, files } = await readForm(request);
     const parsed = ZTestRequest.safeParse(json);

@@ -1,17 +1,9 @@
 // How the Test dialog shows a response body. Pure; decided from the bytes first (a server's
 // Content-Type is a hint), so nothing is ever rendered as HTML or SVG (SPEC §11).
 
-export type TBodyKind = { kind: "empty" } | { kind: "image"; mime: "image/png" | "image/jpeg" | "image/gif" | "image/webp" } | { kind: "json" } | { kind: "text" } | { kind: "binary" };
+import { sniffRasterType, type TRasterType } from "@/lib/image-type";
 
-const startsWith = (b: Uint8Array, sig: number[], at = 0) => sig.every((x, i) => b[at + i] === x);
-
-function imageMime(b: Uint8Array): Extract<TBodyKind, { kind: "image" }>["mime"] | null {
-  if (startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
-  if (startsWith(b, [0xff, 0xd8, 0xff])) return "image/jpeg";
-  if (startsWith(b, [0x47, 0x49, 0x46, 0x38])) return "image/gif";
-  if (startsWith(b, [0x52, 0x49, 0x46, 0x46]) && startsWith(b, [0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
-  return null;
-}
+export type TBodyKind = { kind: "empty" } | { kind: "image"; mime: TRasterType } | { kind: "json" } | { kind: "text" } | { kind: "binary" };
 
 /** Text when the first 64 KB decode as UTF-8 (a character cut at the end allowed) without control characters. */
 function looksLikeText(b: Uint8Array): boolean {
@@ -25,7 +17,7 @@ function looksLikeText(b: Uint8Array): boolean {
 
 export function bodyKind(bytes: Uint8Array, contentType: string | undefined): TBodyKind {
   if (bytes.byteLength === 0) return { kind: "empty" };
-  const mime = imageMime(bytes);
+  const mime = sniffRasterType(bytes);
   if (mime) return { kind: "image", mime };
   if (!looksLikeText(bytes)) return { kind: "binary" };
   const type = (contentType ?? "").toLowerCase();

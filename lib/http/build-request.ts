@@ -2,7 +2,7 @@
 // auth (SPEC §5.3 steps 1–4). Pure: the Test dialog and the REST run API share it, so both put
 // the same bytes on the wire. Validation problems come back as one VALIDATION error whose
 // fieldErrors name every field at fault, so the dialog can mark them all at once.
-import { AppError } from "@/lib/errors";
+import { AppError, firstProblem } from "@/lib/errors";
 import type { THeaderList, TOutgoingRequest } from "./types";
 
 export type TConnectorDef = {
@@ -61,8 +61,7 @@ class Problems {
   throwIfAny(): void {
     const messages = Object.values(this.fields).flat();
     if (messages.length === 0) return;
-    const more = messages.length > 1 ? ` (and ${messages.length - 1} more problem${messages.length > 2 ? "s" : ""})` : "";
-    throw new AppError("VALIDATION", messages[0] + more, this.fields);
+    throw new AppError("VALIDATION", firstProblem(messages), this.fields);
   }
 }
 

@@ -1,6 +1,7 @@
 // Request validation, credential stripping for cross-origin redirects, and the masked "Request
 // sent" record. Pure.
 import { AppError } from "@/lib/errors";
+import { formatSize } from "./body-kind";
 import { MASK, type THeaderList, type TOutgoingRequest, type TSensitive, type TSentRequest } from "./types";
 
 // RFC 7230 §3.2.6 token: header names and methods.
@@ -9,10 +10,6 @@ const PREVIEW_BYTES = 2048;
 
 /** Always treated as credentials, whatever the strategy says: connector headers may carry tokens. */
 const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "cookie"];
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
-}
 
 /** Throws INVALID_REQUEST for what must never reach the wire. Values are not echoed (may be secret). */
 export function validateRequest(req: TOutgoingRequest, maxRequestBytes: number): void {
@@ -31,7 +28,7 @@ export function validateRequest(req: TOutgoingRequest, maxRequestBytes: number):
   }
   const size = req.body?.byteLength ?? 0;
   if (size > maxRequestBytes) {
-    throw new AppError("INVALID_REQUEST", `The request body is ${formatBytes(size)}; the limit is ${formatBytes(maxRequestBytes)}`);
+    throw new AppError("INVALID_REQUEST", `The request body is ${formatSize(size)}; the limit is ${formatSize(maxRequestBytes)}`);
   }
 }
 

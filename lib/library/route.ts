@@ -5,36 +5,27 @@ import "server-only";
 import { z } from "zod";
 import { actorOf, audit } from "@/lib/audit";
 import { assertSameOrigin } from "@/lib/auth/same-origin";
-import { getCurrentUser, type TSessionUser } from "@/lib/auth/session";
-import { AppError, GENERIC_ERROR_MESSAGE, isAppError, type TErrorCode } from "@/lib/errors";
+import { requireCaller } from "@/lib/auth/session";
+import { failure, failureStatus, type TFailure } from "@/lib/actions/safe-action";
+import { AppError } from "@/lib/errors";
 import { exportLibrary, importLibrary, previewImport, type TImportPreview, type TImportResult } from "./store";
 
 export type TLibraryResponse =
   | { ok: true; mode: "preview"; preview: TImportPreview }
   | { ok: true; mode: "import"; result: TImportResult }
-  | { ok: false; code: TErrorCode | "INTERNAL"; error: string; fieldErrors?: Record<string, string[]> };
+  | TFailure;
 
 const MAX_FILE = 50 * 1024 * 1024;
-const STATUS: Partial<Record<TErrorCode, number>> = { VALIDATION: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
 const ZDecisions = z.record(z.string().max(500), z.discriminatedUnion("action", [z.object({ action: z.literal("skip") }), z.object({ action: z.literal("rename"), name: z.string().max(500) })]));
 
-async function requireAdminCaller(): Promise<TSessionUser> {
-  const user = await getCurrentUser();
-  if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
-  if (user.mustChangePassword) throw new AppError("FORBIDDEN", "Replace your temporary password first.");
-  if (user.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only administrators can export or import the library.");
-  return user;
-}
-
-function failure(e: unknown): Response {
-  if (isAppError(e)) return Response.json({ ok: false, code: e.code, error: e.message, fieldErrors: e.fieldErrors } satisfies TLibraryResponse, { status: STATUS[e.code] ?? 400 });
-  console.error("[patchbay] library request failed", e);
-  return Response.json({ ok: false, code: "INTERNAL", error: GENERIC_ERROR_MESSAGE } satisfies TLibraryResponse, { status: 500 });
+function fail(e: unknown): Response {
+  const f = failure(e);
+  return Response.json(f satisfies TLibraryResponse, { status: failureStatus(f, 400) });
 }
 
 export async function handleExport(request: Request): Promise<Response> {
   try {
-    const user = await requireAdminCaller();
+    const user = await requireCaller({ role: "ADMIN" });
     const raw = new URL(request.url).searchParams.get("ids");
     const ids = raw ? raw.split(",").filter(Boolean).slice(0, 10_000) : null;
     const file = await exportLibrary(ids);
@@ -49,13 +40,13 @@ export async function handleExport(request: Request): Promise<Response> {
       },
     });
   } catch (e) {
-    return failure(e);
+    return fail(e);
   }
 }
 
 export async function handleImport(request: Request): Promise<Response> {
   try {
-    const user = await requireAdminCaller();
+    const user = await requireCaller({ role: "ADMIN" });
     assertSameOrigin(request);
     if (Number(request.headers.get("content-length") ?? Infinity) > MAX_FILE) throw new AppError("VALIDATION", "The file is larger than 50 MB.");
     let form: FormData;
@@ -84,6 +75,6 @@ export async function handleImport(request: Request): Promise<Response> {
     const result = await importLibrary(raw, decisions.data, actorOf(user));
     return Response.json({ ok: true, mode: "import", result } satisfies TLibraryResponse);
   } catch (e) {
-    return failure(e);
+    return fail(e);
   }
 }

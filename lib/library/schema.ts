@@ -5,7 +5,7 @@ import { z } from "zod";
 import { settingsOf, ZAuthConfigInput, type TAuthConfigInput } from "@/lib/auth-configs/schema";
 import { ZConnectorInput, type TConnectorInput } from "@/lib/connectors/schema";
 import { fieldErrorsOf } from "@/lib/actions/field-errors";
-import { AppError } from "@/lib/errors";
+import { AppError, firstProblem } from "@/lib/errors";
 import { parseLogo } from "@/lib/services/logo";
 import { ZServiceInput } from "@/lib/services/schema";
 
@@ -57,9 +57,7 @@ export const ZLibraryFile = z.object({
   connectors: z.array(ZLibConnector).max(10_000).default([]),
 });
 export type TLibraryFile = z.infer<typeof ZLibraryFile>;
-export type TLibAuthConfig = z.infer<typeof ZLibAuthConfig>;
-export type TLibService = z.infer<typeof ZLibService>;
-export type TLibConnector = z.infer<typeof ZLibConnector>;
+type TLibAuthConfig = z.infer<typeof ZLibAuthConfig>;
 
 /** What an import creates, each item checked with the same schema as its form. */
 export type TCheckedLibrary = {
@@ -69,11 +67,6 @@ export type TCheckedLibrary = {
 };
 
 export type TKind = "authConfigs" | "services" | "connectors";
-
-/** The auth configuration's form values from its exported settings, every secret blank. */
-export function authConfigInputOf(item: TLibAuthConfig): TAuthConfigInput {
-  return ZAuthConfigInput.parse({ ...item.settings, name: item.name, testUrl: item.testUrl, protocol: item.protocol, subProtocol: item.subProtocol });
-}
 
 /** The exported form of a configuration: settingsOf() already holds no secret. */
 export function libAuthConfigOf(input: TAuthConfigInput): TLibAuthConfig {
@@ -143,8 +136,7 @@ export function checkLibrary(raw: unknown, existing: { authConfigs: Set<string>;
   });
   const problems = Object.entries(errors);
   if (problems.length) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
-    throw new AppError("VALIDATION", `The file cannot be imported: ${problems[0][0]}: ${problems[0][1][0]}${more}`, errors);
+    throw new AppError("VALIDATION", `The file cannot be imported: ${firstProblem(problems.map(([at, m]) => `${at}: ${m[0]}`))}`, errors);
   }
   return out;
 }

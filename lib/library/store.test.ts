@@ -3,11 +3,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { TDb } from "@/lib/db";
-import { AppError, type TErrorCode } from "@/lib/errors";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { ZAuthConfigInput } from "@/lib/auth-configs/schema";
 import { ZConnectorInput } from "@/lib/connectors/schema";
 import { ZServiceInput } from "@/lib/services/schema";
+import { rejectsWith } from "@/lib/testing/assert";
 
 const API_KEY = "CANARY-library-apikey-71c2";
 const PASSWORD = "CANARY-library-password-a9";
@@ -34,14 +34,6 @@ async function wipe() {
   await db.connector.deleteMany();
   await db.service.deleteMany();
   await db.authConfig.deleteMany();
-}
-
-async function rejectsWith(p: Promise<unknown>, code: TErrorCode): Promise<AppError> {
-  let caught: unknown;
-  await assert.rejects(p, (e) => ((caught = e), true));
-  assert.ok(caught instanceof AppError, String(caught));
-  assert.equal(caught.code, code, caught.message);
-  return caught;
 }
 
 /** Everything that defines the connectors, by name, without ids or dates. */

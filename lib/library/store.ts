@@ -7,7 +7,7 @@ import { requiredSecretsOf, settingsOf } from "@/lib/auth-configs/schema";
 import { authConfigInputs } from "@/lib/auth-configs/store";
 import { connectorData } from "@/lib/connectors/store";
 import { getDb, isUniqueViolation, type TTx } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { AppError, firstProblem } from "@/lib/errors";
 import { checkLibrary, libAuthConfigOf, LIBRARY_FORMAT, LIBRARY_VERSION, type TCheckedLibrary, type TKind, type TLibraryFile } from "./schema";
 
 /** The connectors given (or all of them), their services and the configurations both use. */
@@ -204,9 +204,8 @@ export async function importLibrary(raw: unknown, decisions: TDecisions, actor: 
 
       const problems = Object.entries(errors);
       if (problems.length) {
-        const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
         // Thrown inside the transaction: everything created above is rolled back.
-        throw new AppError("CONFLICT", `${problems[0][1][0]}${more}. Nothing was imported.`, errors);
+        throw new AppError("CONFLICT", `${firstProblem(problems.map(([, m]) => m[0]))}. Nothing was imported.`, errors);
       }
       return result;
     }, { timeout: 60_000 });

@@ -1,19 +1,16 @@
 // Logo uploads: PNG, JPEG or WebP up to 1 MB, recognised from the bytes (never from the name or the
 // declared type), so nothing uploaded is ever served as HTML or SVG. Pure.
 import { AppError } from "@/lib/errors";
+import { sniffRasterType } from "@/lib/image-type";
 
 export const MAX_LOGO_BYTES = 1024 * 1024;
 
 export type TLogoType = "image/png" | "image/jpeg" | "image/webp";
 
-/** The image type from the file's first bytes, or null. */
+/** The logo's type from the file's first bytes (PNG, JPEG or WebP), or null. */
 export function sniffImageType(bytes: Uint8Array): TLogoType | null {
-  const starts = (sig: number[], at = 0) => sig.every((b, i) => bytes[at + i] === b);
-  if (bytes.length >= 8 && starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
-  if (bytes.length >= 3 && starts([0xff, 0xd8, 0xff])) return "image/jpeg";
-  // RIFF <size> WEBP
-  if (bytes.length >= 12 && starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
-  return null;
+  const type = sniffRasterType(bytes);
+  return type === "image/gif" ? null : type;
 }
 
 /** Decodes and checks an uploaded logo (base64). Throws AppError VALIDATION on the "logo" field. */

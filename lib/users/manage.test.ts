@@ -2,10 +2,11 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { TSessionUser } from "@/lib/auth/session";
 import type { TDb } from "@/lib/db";
-import { AppError, type TErrorCode } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { hashPassword, verifyPassword } from "./password";
 import type { TRole } from "./schema";
+import { rejectsWith } from "@/lib/testing/assert";
 
 type TManage = typeof import("./manage");
 
@@ -48,19 +49,6 @@ const session = (u: { id: string; email: string; name: string; role: string; mus
 });
 
 const withHash = (id: string) => db.user.findUniqueOrThrow({ where: { id }, omit: { passwordHash: false } });
-
-/** Asserts that `p` rejects with an AppError of `code`; returns the error for further checks. */
-async function rejectsWith(p: Promise<unknown>, code: TErrorCode, message?: RegExp): Promise<AppError> {
-  let caught: unknown;
-  await assert.rejects(p, (e: unknown) => {
-    caught = e;
-    return true;
-  });
-  assert.ok(caught instanceof AppError, `expected an AppError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  if (message) assert.match(caught.message, message);
-  return caught;
-}
 
 /** Everything that could leak: the users' rows (with hashes) and the whole audit table. */
 async function snapshot() {

@@ -3,6 +3,7 @@
 // the "Request sent" tab with Copy as cURL. Upstream bodies are shown as text or via <img> of a
 // sniffed raster type, never as HTML (SPEC §11).
 import { useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import { base64ToBytes } from "@/components/ui/base64";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import type { TTestResponse } from "@/lib/connectors/test-route";
@@ -11,13 +12,6 @@ import { JsonTree } from "./json-tree";
 
 type TOk = Extract<TTestResponse, { ok: true }>;
 const TEXT_SHOWN = 256 * 1024;
-
-function decodeBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 function header(headers: Array<[string, string]>, name: string): string | undefined {
   return headers.find(([n]) => n.toLowerCase() === name)?.[1];
@@ -76,7 +70,7 @@ function Body({ bytes, base64, contentType, truncated }: { bytes: Uint8Array; ba
 export function ResponseView({ result, name }: { result: TOk; name: string }) {
   const toast = useToast();
   const [tab, setTab] = useState<"response" | "sent">("response");
-  const bytes = useMemo(() => decodeBase64(result.bodyBase64), [result.bodyBase64]);
+  const bytes = useMemo(() => base64ToBytes(result.bodyBase64), [result.bodyBase64]);
   const t = result.timings;
   const parts = [ms(t.dnsMs) && `DNS ${ms(t.dnsMs)}`, ms(t.connectMs) && `connect ${ms(t.connectMs)}`, `first byte ${ms(t.firstByteMs)}`].filter(Boolean).join(" · ");
   const onKey = (e: KeyboardEvent) => {

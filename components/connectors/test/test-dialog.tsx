@@ -2,12 +2,14 @@
 // The Test Connector dialog (SPEC §5.3): the inputs of one run, Send with progress and Cancel, then
 // the Response view. The request is built and sent on the server (POST /api/connectors/test), by
 // the same code as the REST run API.
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { TextField } from "@/components/ui/field";
 import { JsonEditor, jsonProblem } from "@/components/ui/json-editor";
 import { AlertMessage } from "@/components/ui/messages";
 import type { TConnectorInput, TRunInputs } from "@/lib/connectors/schema";
+import { firstProblem } from "@/lib/errors";
 import type { TTestResponse } from "@/lib/connectors/test-route";
 import { pathParamNames } from "@/lib/http/build-request";
 import { postSameOrigin } from "@/lib/http/same-origin";
@@ -25,27 +27,6 @@ export type TTestTarget = {
 const MAX_FILES_BYTES = 10 * 1024 * 1024;
 
 type TOutcome = TTestResponse | { ok: false; code: "CANCELLED_BY_USER"; error: string };
-
-function Input(props: { label: ReactNode; value: string; onChange: (v: string) => void; error?: string; hint?: string; type?: string; required?: boolean }) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}{props.required ? <span className="muted"> (required)</span> : null}</label>
-      <input
-        id={id}
-        type={props.type ?? "text"}
-        value={props.value}
-        autoComplete="off"
-        required={props.required}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={[props.hint ? `${id}-hint` : "", props.error ? `${id}-error` : ""].join(" ").trim() || undefined}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
-      {props.hint ? <p className="field-hint" id={`${id}-hint`}>{props.hint}</p> : null}
-      {props.error ? <p className="field-error" id={`${id}-error`}>{props.error}</p> : null}
-    </div>
-  );
-}
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -80,7 +61,7 @@ function TestForm({ target }: { target: TTestTarget }) {
   const [files, setFiles] = useState<Record<string, File | null>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [outcome, setOutcome] = useState<TOutcome | null>(null);
-  const [running, setRunning] = useState<{ controller: AbortController } | null>(null);
+  const [running, setRunning] = useState(false);
   const [elapsed, setElapsed] = useState(0);
   const controllerRef = useRef<AbortController | null>(null);
 
@@ -114,7 +95,7 @@ function TestForm({ target }: { target: TTestTarget }) {
     const found = check();
     setErrors(found);
     if (Object.keys(found).length) {
-      setOutcome({ ok: false, code: "VALIDATION", error: Object.values(found)[0] + (Object.keys(found).length > 1 ? ` (and ${Object.keys(found).length - 1} more)` : "") });
+      setOutcome({ ok: false, code: "VALIDATION", error: firstProblem(Object.values(found)) });
       return;
     }
     const inputs: TRunInputs = {
@@ -133,7 +114,7 @@ function TestForm({ target }: { target: TTestTarget }) {
     controllerRef.current = controller;
     setOutcome(null);
     setElapsed(0);
-    setRunning({ controller });
+    setRunning(true);
     try {
       const res = await postSameOrigin("/api/connectors/test", fd, controller.signal);
       const json = (await res.json().catch(() => null)) as TTestResponse | null;
@@ -152,7 +133,7 @@ function TestForm({ target }: { target: TTestTarget }) {
       );
     } finally {
       controllerRef.current = null;
-      setRunning(null);
+      setRunning(false);
     }
   }
 
@@ -179,10 +160,10 @@ function TestForm({ target }: { target: TTestTarget }) {
       {showOverwrites ? (
         <Section title="Overwrite config parameters">
           {c.headers.map((h, i) => (
-            <Input key={`h${i}`} label={h.name} value={headers[i] ?? ""} error={err(`headers.${h.name}`)} hint={h.description || undefined} onChange={(v) => setHeaders(headers.map((x, j) => (j === i ? v : x)))} />
+            <TextField key={`h${i}`} label={h.name} autoComplete="off" value={headers[i] ?? ""} error={err(`headers.${h.name}`)} hint={h.description || undefined} onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? e.target.value : x)))} />
           ))}
           {target.authHeader ? (
-            <Input label={`${target.authHeader} (authentication)`} type="password" value={authHeader} hint="Leave empty to use the authentication configuration." onChange={setAuthHeader} />
+            <TextField label={`${target.authHeader} (authentication)`} type="password" autoComplete="off" value={authHeader} hint="Leave empty to use the authentication configuration." onChange={(e) => setAuthHeader(e.target.value)} />
           ) : null}
         </Section>
       ) : null}
@@ -191,9 +172,9 @@ function TestForm({ target }: { target: TTestTarget }) {
         <Section title="Form parameters">
           {formParams.map((p) =>
             p.type === "file" ? (
-              <FileInput key={p.name} label={p.name} hint={p.description} error={err(`formFields.${p.name}`)} onChange={(f) => setFiles({ ...files, [p.name]: f })} />
+              <TextField key={p.name} type="file" label={p.name} hint={p.description || undefined} error={err(`formFields.${p.name}`)} onChange={(e) => setFiles({ ...files, [p.name]: e.target.files?.[0] ?? null })} />
             ) : (
-              <Input key={p.name} label={p.name} value={formText[p.name] ?? ""} hint={p.description || undefined} error={err(`formFields.${p.name}`)} onChange={(v) => setFormText({ ...formText, [p.name]: v })} />
+              <TextField key={p.name} label={p.name} autoComplete="off" value={formText[p.name] ?? ""} hint={p.description || undefined} error={err(`formFields.${p.name}`)} onChange={(e) => setFormText({ ...formText, [p.name]: e.target.value })} />
             ),
           )}
           {errors._files ? <p className="field-error">{errors._files}</p> : null}
@@ -203,7 +184,7 @@ function TestForm({ target }: { target: TTestTarget }) {
       {pathNames.length > 0 ? (
         <Section title="Path parameters">
           {pathNames.map((n) => (
-            <Input key={n} label={n} required value={path[n] ?? ""} error={err(`pathParams.${n}`)} onChange={(v) => setPath({ ...path, [n]: v })} />
+            <TextField key={n} label={n} required autoComplete="off" hint="Required." value={path[n] ?? ""} error={err(`pathParams.${n}`)} onChange={(e) => setPath({ ...path, [n]: e.target.value })} />
           ))}
         </Section>
       ) : null}
@@ -211,14 +192,15 @@ function TestForm({ target }: { target: TTestTarget }) {
       {c.queryParams.length > 0 ? (
         <Section title="Query parameters">
           {c.queryParams.map((q, i) => (
-            <Input
+            <TextField
               key={`q${i}`}
               label={q.name}
               required={q.required}
+              autoComplete="off"
               value={query[i] ?? ""}
-              hint={[q.description, q.defaultValue && !q.required ? `Default ${q.defaultValue}, used when empty.` : ""].filter(Boolean).join(" ") || undefined}
+              hint={[q.required ? "Required." : "", q.description, q.defaultValue && !q.required ? `Default ${q.defaultValue}, used when empty.` : ""].filter(Boolean).join(" ") || undefined}
               error={err(`queryParams.${q.name}`)}
-              onChange={(v) => setQuery(query.map((x, j) => (j === i ? v : x)))}
+              onChange={(e) => setQuery(query.map((x, j) => (j === i ? e.target.value : x)))}
             />
           ))}
         </Section>
@@ -236,25 +218,13 @@ function TestForm({ target }: { target: TTestTarget }) {
             <span role="status" className="test-progress">
               <progress aria-label="Sending" /> Sending… {(elapsed / 1000).toFixed(1)} s
             </span>
-            <Button onClick={() => running.controller.abort()}>Cancel</Button>
+            <Button onClick={() => controllerRef.current?.abort()}>Cancel</Button>
           </>
         ) : null}
-        <Button type="submit" variant="primary" pending={running !== null}>Send</Button>
+        <Button type="submit" variant="primary" pending={running}>Send</Button>
       </div>
 
       {outcome?.ok ? <ResponseView result={outcome} name={c.name} /> : null}
     </form>
-  );
-}
-
-function FileInput({ label, hint, error, onChange }: { label: string; hint?: string; error?: string; onChange: (f: File | null) => void }) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} type="file" aria-invalid={error ? true : undefined} onChange={(e) => onChange(e.target.files?.[0] ?? null)} />
-      {hint ? <p className="field-hint">{hint}</p> : null}
-      {error ? <p className="field-error">{error}</p> : null}
-    </div>
   );
 }

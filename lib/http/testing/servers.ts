@@ -1,9 +1,7 @@
 // Test-only: local HTTP(S) servers, each request recorded, routed by path.
-import assert from "node:assert/strict";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { AppError, type TErrorCode } from "@/lib/errors";
 import { parseOutboundAllow } from "../outbound-policy";
 import type { TOutgoingRequest } from "../types";
 
@@ -74,12 +72,4 @@ export function headerValues(raw: string[], name: string): string[] {
   return out;
 }
 
-/** Resolves when `p` rejects with an AppError of `code` whose message matches `message`. */
-export async function rejectsWith(p: Promise<unknown>, code: TErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof AppError, `not an AppError: ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-}
+export { rejectsWith } from "@/lib/testing/assert";
