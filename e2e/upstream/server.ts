@@ -85,8 +85,8 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
       return more();
     }
     case "/big-json": {
-      // ~9 MB of valid JSON (under the cap): parsed and shown as a tree.
-      const items = Array.from({ length: 60_000 }, (_, i) => ({ id: i, name: `item ${i}`, text: "y".repeat(120), tags: ["a", "b"] }));
+      // ~8 MB of valid JSON (under the cap): parsed and shown as a tree.
+      const items = Array.from({ length: 45_000 }, (_, i) => ({ id: i, name: `item ${i}`, text: "y".repeat(120), tags: ["a", "b"] }));
       res.writeHead(200, { "content-type": "application/json" });
       return res.end(JSON.stringify({ count: items.length, items }));
     }
