@@ -10,6 +10,7 @@ export const DEFAULT_OMIT = {
   user: { passwordHash: true },
   authConfig: { secrets: true },
   oAuthToken: { accessToken: true, refreshToken: true },
+  oAuthState: { codeVerifier: true },
   apiToken: { tokenHash: true },
 } as const;
 

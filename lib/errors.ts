@@ -18,17 +18,26 @@ export type TErrorCode =
   | "CONNECTION_FAILED"
   | "TIMEOUT"
   | "TLS_FAILURE"
-  | "CANCELLED";
+  | "CANCELLED"
+  // OAuth2 (lib/oauth): the provider refused, or the caller must (re)connect the configuration.
+  | "OAUTH_ERROR"
+  | "OAUTH_NOT_CONNECTED"
+  | "OAUTH_RECONNECT";
+
+/** Where the user can fix what went wrong, shown with the error ("Connect this configuration first"). */
+export type TErrorLink = { href: string; label: string };
 
 export class AppError extends Error {
   readonly code: TErrorCode;
   readonly fieldErrors?: Record<string, string[]>;
+  readonly link?: TErrorLink;
 
-  constructor(code: TErrorCode, message: string, fieldErrors?: Record<string, string[]>) {
+  constructor(code: TErrorCode, message: string, fieldErrors?: Record<string, string[]>, link?: TErrorLink) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.fieldErrors = fieldErrors;
+    this.link = link;
   }
 }
 

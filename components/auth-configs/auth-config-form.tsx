@@ -19,7 +19,7 @@ import { SubProtocolFields } from "./sub-protocol-fields";
 import { TestResult } from "./test-result";
 import { TlsFields } from "./tls-fields";
 
-export function AuthConfigForm({ view, canEdit }: { view: TAuthConfigView | null; canEdit: boolean }) {
+export function AuthConfigForm({ view, canEdit, redirectUrl }: { view: TAuthConfigView | null; canEdit: boolean; redirectUrl: string }) {
   const router = useRouter();
   const toast = useToast();
   const [testing, setTesting] = useState(false);
@@ -106,12 +106,12 @@ export function AuthConfigForm({ view, canEdit }: { view: TAuthConfigView | null
             <option key={s.value} value={s.value}>{s.label}</option>
           ))}
         </SelectField>
-        <SubProtocolFields form={form} secretsSet={secretsSet} />
+        <SubProtocolFields form={form} secretsSet={secretsSet} redirectUrl={redirectUrl} />
         <TextField
           label="Test URL"
           type="url"
           placeholder="https://api.example.com/me"
-          hint="Optional. Test sends a GET here with these settings."
+          hint={protocol === "OAUTH2" ? "Optional. Test obtains a token, then sends a GET here with it." : "Optional. Test sends a GET here with these settings."}
           error={errors.testUrl?.message}
           {...form.register("testUrl")}
         />

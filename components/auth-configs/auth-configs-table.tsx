@@ -11,6 +11,8 @@ type TRow = {
   services: number;
   connectors: number;
   lastTest: { at: string; ok: boolean; message: string } | null;
+  /** The provider refused a refresh: someone must connect again. */
+  needsReconnect: string | null;
 };
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -34,7 +36,12 @@ export function AuthConfigsTable({ rows, canEdit }: { rows: TRow[]; canEdit: boo
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} data-testid={`auth-config-row-${r.name}`}>
-              <td><Link href={`/auth-configs/${r.id}`}>{r.name}</Link></td>
+              <td>
+                <Link href={`/auth-configs/${r.id}`}>{r.name}</Link>
+                {r.needsReconnect !== null ? (
+                  <> <span className="badge warn" title={r.needsReconnect}>Needs reconnect</span></>
+                ) : null}
+              </td>
               <td>{r.kind}</td>
               <td>{plural(r.services, "service")}, {plural(r.connectors, "connector")}</td>
               <td>

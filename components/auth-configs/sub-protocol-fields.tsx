@@ -6,6 +6,7 @@ import { CheckboxField } from "@/components/ui/checkbox-field";
 import { SelectField, TextField } from "@/components/ui/field";
 import { AWS_REGIONS, AWS_SERVICES } from "@/lib/auth-configs/strategies/aws-catalog";
 import type { TAuthConfigFormValues } from "./form-values";
+import { AuthCodeFields, ClientCredentialsFields, PasswordFields, ServiceAccountFields } from "./oauth2-fields";
 import { SecretField } from "./secret-field";
 import { useClearSecret } from "./use-clear-secret";
 
@@ -14,7 +15,7 @@ const CUSTOM = "__custom__";
 
 type TProps = { form: UseFormReturn<TAuthConfigFormValues>; secretsSet: Record<string, boolean> };
 
-export function SubProtocolFields({ form, secretsSet }: TProps) {
+export function SubProtocolFields({ form, secretsSet, redirectUrl }: TProps & { redirectUrl: string }) {
   const sub = useWatch({ control: form.control, name: "subProtocol" });
   const placement = useWatch({ control: form.control, name: "placement" });
   const { errors } = form.formState;
@@ -69,6 +70,14 @@ export function SubProtocolFields({ form, secretsSet }: TProps) {
       return <p className="muted">Requests carry no credentials. Custom headers on a connector may carry a token.</p>;
     case "AWS_SIGV4":
       return <AwsFields form={form} secretsSet={secretsSet} />;
+    case "OAUTH2_AUTH_CODE":
+      return <AuthCodeFields form={form} secretsSet={secretsSet} redirectUrl={redirectUrl} />;
+    case "OAUTH2_CLIENT_CREDENTIALS":
+      return <ClientCredentialsFields form={form} secretsSet={secretsSet} />;
+    case "OAUTH2_PASSWORD":
+      return <PasswordFields form={form} secretsSet={secretsSet} />;
+    case "OAUTH2_SERVICE_ACCOUNT":
+      return <ServiceAccountFields form={form} secretsSet={secretsSet} />;
     default:
       return null;
   }

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import type { TAuthTestResult } from "@/lib/auth-configs/test-config";
 
 /** Green role="status" on success, red role="alert" with the reason otherwise. */
@@ -11,6 +12,7 @@ export function TestResult({ result, pending }: { result: TAuthTestResult | null
   return (
     <div role="alert" className="message error test-result" data-testid="test-result">
       {result.message}
+      {result.link ? <> <Link href={result.link.href}>{result.link.label}</Link></> : null}
       {result.bodyExcerpt ? <pre>{result.bodyExcerpt}</pre> : null}
     </div>
   );

@@ -18,7 +18,7 @@ import { createConnectorAction, updateConnectorAction } from "@/lib/connectors/a
 import { BODY_TYPES, METHODS, ZConnectorInput, type TConnectorFormValues, type TConnectorInput } from "@/lib/connectors/schema";
 import type { TConnectorView, TWizardChoices } from "@/lib/connectors/store";
 import { pathParamNames } from "@/lib/http/build-request";
-import { Row, RowList } from "./row-list";
+import { Row, RowList } from "@/components/ui/row-list";
 import { TestConnectorDialog, type TTestTarget } from "./test/test-dialog";
 
 const EMPTY: TConnectorFormValues = {

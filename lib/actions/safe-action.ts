@@ -5,12 +5,12 @@ import "server-only";
 import type { z } from "zod";
 import { fieldErrorsOf } from "./field-errors";
 import { requireCaller, type TSessionUser } from "@/lib/auth/session";
-import { AppError, GENERIC_ERROR_MESSAGE, isAppError, type TErrorCode } from "@/lib/errors";
+import { AppError, GENERIC_ERROR_MESSAGE, isAppError, type TErrorCode, type TErrorLink } from "@/lib/errors";
 import type { TRole } from "@/lib/users/schema";
 
 export type TActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; code: TErrorCode | "INTERNAL"; error: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; code: TErrorCode | "INTERNAL"; error: string; fieldErrors?: Record<string, string[]>; link?: TErrorLink };
 
 export { fieldErrorsOf };
 
@@ -18,7 +18,7 @@ export type TFailure = Extract<TActionResult<never>, { ok: false }>;
 
 /** An AppError as the result a form or dialog shows; anything else logged, shown as generic. */
 export function failure(e: unknown): TFailure {
-  if (isAppError(e)) return { ok: false, code: e.code, error: e.message, fieldErrors: e.fieldErrors };
+  if (isAppError(e)) return { ok: false, code: e.code, error: e.message, fieldErrors: e.fieldErrors, ...(e.link ? { link: e.link } : {}) };
   // Next's redirect()/notFound() signal by throwing: let them through.
   if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
   console.error("[patchbay] action failed", e);

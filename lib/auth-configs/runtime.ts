@@ -1,7 +1,9 @@
 import "server-only";
 // From a resolved configuration (secrets decrypted) to what a request needs: its strategy and TLS.
-import type { TAuthStrategy, TTlsOptions } from "@/lib/http/types";
+import type { TAuthStrategy } from "@/lib/http/types";
 import type { TAuthConfigInput } from "./schema";
+import { oauth2Strategy } from "@/lib/oauth/strategy";
+import { tlsFor } from "./tls";
 import { apiKeyStrategy, awsSigV4Strategy, basicStrategy, digestStrategy, noneStrategy } from "./strategies";
 
 function assertNever(x: never): never {
@@ -13,8 +15,16 @@ function assertNever(x: never): never {
 const digestCache = new Map<string, TAuthStrategy>();
 const DIGEST_CACHE_MAX = 200;
 
-/** The strategy for a configuration. `cacheKey` (the configuration id) lets Digest keep its nonce state. */
-export function strategyFor(config: TAuthConfigInput, cacheKey?: string): TAuthStrategy {
+export type TStrategyContext = {
+  /** The saved configuration's id: lets Digest keep its nonce state and OAuth2 store its tokens. */
+  configId?: string | null;
+  /** The calling user: OAuth2 without shared credentials uses this user's tokens. */
+  userId?: string | null;
+};
+
+/** The strategy for a configuration (secrets resolved). */
+export function strategyFor(config: TAuthConfigInput, ctx: TStrategyContext = {}): TAuthStrategy {
+  const cacheKey = ctx.configId ?? undefined;
   switch (config.subProtocol) {
     case "API_KEY":
       return apiKeyStrategy({
@@ -47,25 +57,17 @@ export function strategyFor(config: TAuthConfigInput, cacheKey?: string): TAuthS
         service: config.service,
         region: config.region,
       });
+    case "OAUTH2_AUTH_CODE":
+    case "OAUTH2_CLIENT_CREDENTIALS":
+    case "OAUTH2_PASSWORD":
+    case "OAUTH2_SERVICE_ACCOUNT":
+      return oauth2Strategy(config, { configId: ctx.configId ?? null, name: config.name, userId: ctx.userId ?? null });
     default:
       return assertNever(config);
   }
 }
 
-/** TLS material applied to every connection the configuration makes, token requests included. */
-export function tlsFor(config: TAuthConfigInput): TTlsOptions | undefined {
-  const t = config.tls;
-  const tls: TTlsOptions = {};
-  if (t.caBundlePem.trim()) tls.ca = t.caBundlePem;
-  if (t.clientCertMode === "PEM") {
-    tls.cert = t.clientCertPem;
-    tls.key = t.clientKeyPem;
-  } else if (t.clientCertMode === "PKCS12") {
-    tls.pfx = Buffer.from(t.pkcs12, "base64");
-    if (t.pkcs12Passphrase) tls.passphrase = t.pkcs12Passphrase;
-  }
-  return Object.keys(tls).length > 0 ? tls : undefined;
-}
+export { tlsFor };
 
 /**
  * The header that carries the credentials, which the Test dialog lets the user overwrite for one
@@ -79,6 +81,11 @@ export function authHeaderName(config: TAuthConfigInput): string | null {
     case "DIGEST":
     case "AWS_SIGV4":
       return "Authorization";
+    case "OAUTH2_AUTH_CODE":
+    case "OAUTH2_CLIENT_CREDENTIALS":
+    case "OAUTH2_PASSWORD":
+    case "OAUTH2_SERVICE_ACCOUNT":
+      return config.headerName;
     case "NONE":
       return null;
     default:

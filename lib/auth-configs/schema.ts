@@ -9,6 +9,7 @@ export const PROTOCOLS = [
   { value: "HTTP", label: "HTTP" },
   { value: "NONE", label: "No Authentication" },
   { value: "AWS", label: "AWS" },
+  { value: "OAUTH2", label: "OAuth2" },
 ] as const;
 export type TProtocol = (typeof PROTOCOLS)[number]["value"];
 
@@ -18,6 +19,10 @@ export const SUB_PROTOCOLS = [
   { value: "DIGEST", protocol: "HTTP", label: "Digest" },
   { value: "NONE", protocol: "NONE", label: "No Authentication" },
   { value: "AWS_SIGV4", protocol: "AWS", label: "Signature V4" },
+  { value: "OAUTH2_AUTH_CODE", protocol: "OAUTH2", label: "Authorization Code" },
+  { value: "OAUTH2_CLIENT_CREDENTIALS", protocol: "OAUTH2", label: "Client Credentials" },
+  { value: "OAUTH2_PASSWORD", protocol: "OAUTH2", label: "Password" },
+  { value: "OAUTH2_SERVICE_ACCOUNT", protocol: "OAUTH2", label: "Service Account" },
 ] as const;
 export type TSubProtocol = (typeof SUB_PROTOCOLS)[number]["value"];
 
@@ -112,7 +117,119 @@ export const ZAwsSigV4 = ZBase.extend({
   region: text(64).regex(/^[a-z0-9-]+$/, "Use lower-case letters, digits and - (e.g. eu-west-1)"),
 });
 
-export const ZAuthConfigInput = z.discriminatedUnion("subProtocol", [ZApiKey, ZBasic, ZDigest, ZNone, ZAwsSigV4]);
+// OAuth2 (SPEC §3, §6). Parameters Patchbay sets itself cannot be given as extra parameters.
+const RESERVED_AUTH_PARAMS = ["response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method"];
+const RESERVED_TOKEN_PARAMS = ["grant_type", "code", "redirect_uri", "code_verifier", "client_id", "client_secret", "refresh_token", "assertion", "username", "password"];
+
+const nameValues = (reserved: string[]) =>
+  z
+    .array(
+      z.object({
+        name: text(200)
+          .min(1, "Enter a name")
+          .refine((v) => !reserved.includes(v.toLowerCase()), "Patchbay sets this parameter itself"),
+        value: text(2000),
+      }),
+    )
+    .max(30, "At most 30 parameters")
+    .default([]);
+
+const httpUrl = (what: string) => text(2000).regex(/^https?:\/\/[^\s]+$/i, `Enter the ${what} (an http:// or https:// URL)`);
+const optionalHttpUrl = text(2000)
+  .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "Enter an http:// or https:// URL, or leave empty")
+  .default("");
+
+/** How a token is applied to API requests, and what it asks for: on every OAuth2 sub-protocol. */
+const oauthCommon = {
+  protocol: z.literal("OAUTH2"),
+  scope: text(2000).default(""),
+  audience: text(500).default(""),
+  headerName: headerName.default("Authorization"),
+  prefix: text(100).default("Bearer"),
+};
+
+/** The client as the token endpoint knows it. */
+const oauthClient = {
+  tokenUrl: httpUrl("token URL"),
+  clientId: text(500).min(1, "Enter the client ID"),
+  clientSecret: secret(),
+  /** RFC 6749 §2.3.1: HTTP Basic header, or client_id/client_secret in the form body. */
+  clientAuth: z.enum(["BASIC", "BODY"]).default("BASIC"),
+  tokenParams: nameValues(RESERVED_TOKEN_PARAMS),
+};
+
+export const ZOAuthAuthCode = ZBase.extend({
+  ...oauthCommon,
+  ...oauthClient,
+  subProtocol: z.literal("OAUTH2_AUTH_CODE"),
+  authorizationUrl: httpUrl("authorization URL"),
+  refreshUrl: optionalHttpUrl,
+  authParams: nameValues(RESERVED_AUTH_PARAMS),
+  pkce: z.boolean().default(true),
+  sharedCredentials: z.boolean().default(true),
+});
+
+export const ZOAuthClientCredentials = ZBase.extend({
+  ...oauthCommon,
+  ...oauthClient,
+  subProtocol: z.literal("OAUTH2_CLIENT_CREDENTIALS"),
+});
+
+export const ZOAuthPassword = ZBase.extend({
+  ...oauthCommon,
+  ...oauthClient,
+  subProtocol: z.literal("OAUTH2_PASSWORD"),
+  username: text(500).min(1, "Enter the username"),
+  password: secret(),
+});
+
+/** The parts of a service account's JSON key file that are not secret; private_key is the secret "privateKey". */
+export const ZServiceAccountKey = z.object({
+  client_email: z.string().trim().min(1, "client_email is missing").max(500),
+  private_key: z
+    .string()
+    .max(MAX_PEM)
+    .regex(/-----BEGIN (RSA )?PRIVATE KEY-----/, "private_key is not a PEM private key"),
+  private_key_id: z.string().trim().min(1, "private_key_id is missing").max(200),
+  token_uri: z
+    .string()
+    .trim()
+    .max(2000)
+    .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "token_uri is not an http(s) URL")
+    .default(""),
+});
+
+export const ZOAuthServiceAccount = ZBase.extend({
+  ...oauthCommon,
+  subProtocol: z.literal("OAUTH2_SERVICE_ACCOUNT"),
+  /** From the key file. */
+  clientEmail: text(500).min(1, "Upload the key file"),
+  privateKeyId: text(200).default(""),
+  keyTokenUri: optionalHttpUrl,
+  privateKey: secret(MAX_PEM).refine((v) => v === "" || /-----BEGIN (RSA )?PRIVATE KEY-----/.test(v), "Not a PEM private key"),
+  /** Defaults to the key file's token_uri. */
+  tokenUrl: optionalHttpUrl,
+  subject: text(500).default(""),
+}).refine((v) => v.tokenUrl !== "" || v.keyTokenUri !== "", {
+  path: ["tokenUrl"],
+  message: "Enter the token URL (the key file has no token_uri)",
+});
+
+export const OAUTH2_SUB_PROTOCOLS = ["OAUTH2_AUTH_CODE", "OAUTH2_CLIENT_CREDENTIALS", "OAUTH2_PASSWORD", "OAUTH2_SERVICE_ACCOUNT"] as const;
+export type TOAuth2Input = z.infer<typeof ZOAuthAuthCode> | z.infer<typeof ZOAuthClientCredentials> | z.infer<typeof ZOAuthPassword> | z.infer<typeof ZOAuthServiceAccount>;
+export const isOAuth2 = (c: { subProtocol: string }): c is TOAuth2Input => (OAUTH2_SUB_PROTOCOLS as readonly string[]).includes(c.subProtocol);
+
+export const ZAuthConfigInput = z.discriminatedUnion("subProtocol", [
+  ZApiKey,
+  ZBasic,
+  ZDigest,
+  ZNone,
+  ZAwsSigV4,
+  ZOAuthAuthCode,
+  ZOAuthClientCredentials,
+  ZOAuthPassword,
+  ZOAuthServiceAccount,
+]);
 export type TAuthConfigInput = z.infer<typeof ZAuthConfigInput>;
 export type TTlsInput = z.infer<typeof ZTls>;
 
@@ -126,6 +243,14 @@ export const SECRET_FIELDS: Record<TSubProtocol, { name: string; label: string; 
     { name: "secretAccessKey", label: "Secret access key", required: true },
     { name: "sessionToken", label: "Session token", required: false },
   ],
+  // A public client (PKCE, no secret) is possible with Authorization Code and Password.
+  OAUTH2_AUTH_CODE: [{ name: "clientSecret", label: "Client secret", required: false }],
+  OAUTH2_CLIENT_CREDENTIALS: [{ name: "clientSecret", label: "Client secret", required: true }],
+  OAUTH2_PASSWORD: [
+    { name: "clientSecret", label: "Client secret", required: false },
+    { name: "password", label: "Password", required: true },
+  ],
+  OAUTH2_SERVICE_ACCOUNT: [{ name: "privateKey", label: "Key file", required: true }],
 };
 
 /** TLS secrets, stored as "tls.<name>"; required ones depend on the client certificate mode. */

@@ -8,6 +8,8 @@ import { audit, type TActor } from "@/lib/audit";
 import { getDb, rethrowNameTaken } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { openSecret, sealSecret } from "@/lib/secrets";
+import { rsaPrivateKey } from "@/lib/oauth/assertion";
+import { tokensOutdated } from "@/lib/oauth/tokens";
 import { authHeaderName } from "./runtime";
 import { allowedSecretsOf, requiredSecretsOf, secretsOf, settingsOf, type TAuthConfigInput, type TSubProtocol } from "./schema";
 import { formValuesOf, withSecrets, type TAuthConfigView } from "./view";
@@ -79,9 +81,15 @@ function assertRequiredSecrets(input: TAuthConfigInput, present: Set<string>) {
 }
 
 
+/** Secrets that must be more than present: a service account's private key must sign RS256. */
+function checkSecrets(plain: Record<string, string>) {
+  if (plain.privateKey) rsaPrivateKey(plain.privateKey);
+}
+
 export async function createAuthConfig(input: TAuthConfigInput, actor: TActor): Promise<{ id: string }> {
   const plain = secretsOf(input);
   assertRequiredSecrets(input, new Set(Object.keys(plain)));
+  checkSecrets(plain);
   const id = randomUUID();
   try {
     await getDb().$transaction(async (tx) => {
@@ -114,6 +122,7 @@ export async function updateAuthConfig(id: string, input: TAuthConfigInput, acto
       const stored = (row.secrets ?? {}) as Record<string, string>;
       const allowed = allowedSecretsOf(input);
       const replaced = secretsOf(input);
+      checkSecrets(replaced);
       const cleared = new Set(input.clearSecrets);
       const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => allowed.has(k) && !(k in replaced) && !cleared.has(k)));
       assertRequiredSecrets(input, new Set([...Object.keys(kept), ...Object.keys(replaced)]));
@@ -129,6 +138,12 @@ export async function updateAuthConfig(id: string, input: TAuthConfigInput, acto
           testUrl: input.testUrl || null,
         },
       });
+      // Tokens granted to another client, scope or user are not this configuration's any more.
+      const settings = settingsOf(input);
+      if (tokensOutdated({ subProtocol: row.subProtocol, settings: row.settings as Record<string, unknown> }, { subProtocol: input.subProtocol, settings }, Object.keys(replaced))) {
+        await tx.oAuthToken.deleteMany({ where: { authConfigId: id } });
+        await tx.authConfig.update({ where: { id }, data: { needsReconnect: false, needsReconnectReason: null } });
+      }
       await audit({ actor, action: "update", objectType: "AuthConfig", objectId: id, objectName: input.name, details: { subProtocol: input.subProtocol, secretsReplaced: Object.keys(replaced), secretsDropped: dropped } }, tx);
     });
   } catch (e) {

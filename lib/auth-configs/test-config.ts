@@ -2,10 +2,12 @@ import "server-only";
 // "Test": GET the configuration's Test URL with its strategy and TLS, without saving anything but
 // the outcome of a saved configuration's test.
 import { audit, type TActor } from "@/lib/audit";
-import { AppError, isAppError } from "@/lib/errors";
+import { AppError, isAppError, type TErrorLink } from "@/lib/errors";
+import { tokenFacts } from "@/lib/oauth/connect";
+import { oauth2Strategy, tokenFor } from "@/lib/oauth/strategy";
 import { sendRequest } from "@/lib/http/execute";
 import { strategyFor, tlsFor } from "./runtime";
-import type { TAuthConfigInput } from "./schema";
+import { isOAuth2, type TAuthConfigInput } from "./schema";
 import { isStoredAsIs, recordTestResult, resolveAuthConfig } from "./store";
 
 export type TAuthTestResult = {
@@ -15,6 +17,8 @@ export type TAuthTestResult = {
   durationMs?: number;
   /** Start of the response body, as text, when the request did not succeed. */
   bodyExcerpt?: string;
+  /** Where to fix it, e.g. the configuration's page to connect an OAuth2 account. */
+  link?: TErrorLink;
 };
 
 const EXCERPT = 300;
@@ -24,26 +28,47 @@ function excerpt(body: Buffer): string {
   return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
 }
 
+/**
+ * Test (SPEC §3, §6): GET the Test URL with the configuration. For OAuth2, first obtain a token
+ * (a new one, or a refreshed one for Authorization Code) and say when it expires and its scope;
+ * the Test URL is then optional.
+ */
 export async function testAuthConfig(opts: { id: string | null; input?: TAuthConfigInput; actor: TActor }): Promise<TAuthTestResult> {
   const config = await resolveAuthConfig(opts.id, opts.input);
-  if (!config.testUrl) {
+  const oauth = isOAuth2(config);
+  if (!config.testUrl && !oauth) {
     throw new AppError("VALIDATION", "Enter a Test URL to test against.", { testUrl: ["Enter a Test URL to test against"] });
   }
   let result: TAuthTestResult;
+  let link: TErrorLink | undefined;
   try {
-    const res = await sendRequest(
-      { method: "GET", url: config.testUrl, headers: [["accept", "application/json, text/plain;q=0.9, */*;q=0.8"]] },
-      { auth: strategyFor(config, opts.id ?? undefined), tls: tlsFor(config), maxResponseBytes: 256 * 1024 },
-    );
-    const ms = Math.round(res.timings.totalMs);
-    const ok = res.status >= 200 && res.status < 300;
-    const line = `${res.status} ${res.statusText}`.trim();
-    result = ok
-      ? { ok, status: res.status, durationMs: ms, message: `Success: ${line} in ${ms} ms.` }
-      : { ok, status: res.status, durationMs: ms, message: `The server answered ${line}.`, bodyExcerpt: excerpt(res.body) };
+    let auth = strategyFor(config, { configId: opts.id, userId: opts.actor?.id });
+    let tokenLine = "";
+    if (oauth) {
+      const ctx = { configId: opts.id, name: config.name, userId: opts.actor?.id ?? null };
+      const token = await tokenFor(config, ctx, { force: true });
+      tokenLine = `Token obtained.${tokenFacts(token)}`;
+      auth = oauth2Strategy(config, ctx, token);
+    }
+    if (!config.testUrl) {
+      result = { ok: true, message: tokenLine };
+    } else {
+      const res = await sendRequest(
+        { method: "GET", url: config.testUrl, headers: [["accept", "application/json, text/plain;q=0.9, */*;q=0.8"]] },
+        { auth, tls: tlsFor(config), maxResponseBytes: 256 * 1024 },
+      );
+      const ms = Math.round(res.timings.totalMs);
+      const ok = res.status >= 200 && res.status < 300;
+      const line = `${res.status} ${res.statusText}`.trim();
+      const prefix = tokenLine ? `${tokenLine} ` : "";
+      result = ok
+        ? { ok, status: res.status, durationMs: ms, message: `${prefix}Success: ${line} in ${ms} ms.` }
+        : { ok, status: res.status, durationMs: ms, message: `${prefix}The server answered ${line}.`, bodyExcerpt: excerpt(res.body) };
+    }
   } catch (e) {
     if (!isAppError(e) || e.code === "VALIDATION" || e.code === "SECRET_UNREADABLE") throw e;
     result = { ok: false, message: e.message };
+    link = e.link;
   }
   // "Last test" describes the saved configuration: unsaved changes do not count.
   if (opts.id && (!opts.input || (await isStoredAsIs(opts.id, opts.input)))) await recordTestResult(opts.id, result);
@@ -55,5 +80,5 @@ export async function testAuthConfig(opts: { id: string | null; input?: TAuthCon
     objectName: config.name,
     details: { ok: result.ok, status: result.status ?? null, saved: Boolean(opts.id) },
   });
-  return result;
+  return link ? { ...result, link } : result;
 }

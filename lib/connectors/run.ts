@@ -75,7 +75,7 @@ export async function runConnector(opts: {
   const config = await resolveAuthConfig(authConfigId);
   const formFields = def.bodyType === "FORM" ? formFieldsOf(def, inputs, opts.files ?? []) : [];
   const req = buildRequest(def, { pathParams: inputs.pathParams, queryParams: inputs.queryParams, headers: inputs.headers, body: inputs.body, formFields });
-  const auth = overridden(strategyFor(config, authConfigId), authHeaderName(config), inputs.authHeader);
+  const auth = overridden(strategyFor(config, { configId: authConfigId, userId: opts.actor?.id }), authHeaderName(config), inputs.authHeader);
   let result: TRunResult | undefined;
   let failure: string | undefined;
   try {

@@ -50,5 +50,15 @@ export async function rotateSecrets(db: TDb, ring: TKeyRing): Promise<TRotationR
       if (report.rotated > before) await tx.oAuthToken.update({ where: { id: t.id }, data: { accessToken, refreshToken } });
     });
   }
+  const stateIds = await db.oAuthState.findMany({ where: { codeVerifier: { not: null } }, select: { id: true } });
+  for (const { id } of stateIds) {
+    await db.$transaction(async (tx) => {
+      const st = await tx.oAuthState.findUnique({ where: { id }, select: { id: true, codeVerifier: true } });
+      if (!st?.codeVerifier) return;
+      const before = report.rotated;
+      const codeVerifier = reseal(ring, st.codeVerifier, { model: "OAuthState", field: "codeVerifier", recordId: st.id }, report);
+      if (report.rotated > before) await tx.oAuthState.update({ where: { id: st.id }, data: { codeVerifier } });
+    });
+  }
   return report;
 }

@@ -27,6 +27,7 @@ export default async function AuthConfigsPage() {
           services: c.usage.services.length,
           connectors: c.usage.connectors.length,
           lastTest: c.lastTest,
+          needsReconnect: c.needsReconnect ? (c.needsReconnectReason ?? "") : null,
         }))}
       />
     </>

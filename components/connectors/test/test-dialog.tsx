@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 // The Test Connector dialog (SPEC §5.3): the inputs of one run, Send with progress and Cancel, then
 // the Response view. The request is built and sent on the server (POST /api/connectors/test), by
 // the same code as the REST run API.
@@ -209,7 +210,10 @@ function TestForm({ target }: { target: TTestTarget }) {
       {c.bodyType === "JSON" ? <JsonEditor label="Request body" value={body} onChange={setBody} error={err("body")} /> : null}
 
       {outcome && !outcome.ok ? (
-        outcome.code === "CANCELLED_BY_USER" ? <p role="status" className="message">{outcome.error}</p> : <AlertMessage testId="test-error">{outcome.error}</AlertMessage>
+        outcome.code === "CANCELLED_BY_USER" ? <p role="status" className="message">{outcome.error}</p> : <AlertMessage testId="test-error">
+            {outcome.error}
+            {"link" in outcome && outcome.link ? <> <Link href={outcome.link.href}>{outcome.link.label}</Link></> : null}
+          </AlertMessage>
       ) : null}
 
       <div className="dialog-footer">

@@ -1,0 +1,206 @@
+import "server-only";
+// OAuth2 token sets in the database (SPEC §6): encrypted per record and field, one row per
+// configuration and owner ("shared", or a user id when credentials are not shared). Renewal is
+// single-flight per configuration and owner, and a rotated refresh token is stored before the new
+// access token is handed out.
+import { randomUUID } from "node:crypto";
+import { audit, type TActor } from "@/lib/audit";
+import type { TOAuth2Input } from "@/lib/auth-configs/schema";
+import { getDb, type TTx } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { openSecret, sealSecret } from "@/lib/secrets";
+import { requestToken } from "./grants";
+import { describeOAuthError, OAuthGrantError, type TTokenSet } from "./protocol";
+
+/** Renew this long before the expiry the provider announced (clock skew, request time). */
+export const REFRESH_MARGIN_MS = 60_000;
+
+export const SHARED_OWNER = "shared";
+
+const slot = (recordId: string, field: "accessToken" | "refreshToken") => ({ model: "OAuthToken", field, recordId });
+
+export type TTokenOwner = {
+  configId: string;
+  /** "shared" or the user id. */
+  ownerKey: string;
+};
+
+/** Whose tokens a request uses: everybody's with shared credentials (and every grant but Authorization Code), else the caller's. */
+export function ownerKeyOf(config: TOAuth2Input, userId: string | null): string | null {
+  if (config.subProtocol === "OAUTH2_AUTH_CODE" && !config.sharedCredentials) return userId;
+  return SHARED_OWNER;
+}
+
+export async function loadTokens(owner: TTokenOwner): Promise<TTokenSet | null> {
+  const row = await getDb().oAuthToken.findUnique({
+    where: { authConfigId_ownerKey: { authConfigId: owner.configId, ownerKey: owner.ownerKey } },
+    omit: { accessToken: false, refreshToken: false },
+  });
+  if (!row) return null;
+  return {
+    accessToken: openSecret(row.accessToken, slot(row.id, "accessToken")),
+    refreshToken: row.refreshToken === null ? null : openSecret(row.refreshToken, slot(row.id, "refreshToken")),
+    expiresAt: row.expiresAt,
+    scope: row.scope,
+    tokenType: row.tokenType ?? "Bearer",
+  };
+}
+
+/** Stores a token set for an owner, replacing the previous one (in `tx` when given). */
+export async function saveTokens(owner: TTokenOwner, set: TTokenSet, tx?: TTx): Promise<void> {
+  const run = async (db: TTx) => {
+    const existing = await db.oAuthToken.findUnique({
+      where: { authConfigId_ownerKey: { authConfigId: owner.configId, ownerKey: owner.ownerKey } },
+      select: { id: true },
+    });
+    const id = existing?.id ?? randomUUID();
+    const data = {
+      accessToken: sealSecret(set.accessToken, slot(id, "accessToken")),
+      refreshToken: set.refreshToken === null ? null : sealSecret(set.refreshToken, slot(id, "refreshToken")),
+      expiresAt: set.expiresAt,
+      scope: set.scope,
+      tokenType: set.tokenType,
+    };
+    if (existing) await db.oAuthToken.update({ where: { id }, data });
+    else {
+      const userId = owner.ownerKey === SHARED_OWNER ? null : owner.ownerKey;
+      await db.oAuthToken.create({ data: { id, authConfigId: owner.configId, ownerKey: owner.ownerKey, userId, ...data } });
+    }
+  };
+  if (tx) await run(tx);
+  else await getDb().$transaction(run);
+}
+
+/** A token that expires within the margin is as good as expired. */
+export function isFresh(set: TTokenSet, now = Date.now()): boolean {
+  return set.expiresAt === null || set.expiresAt.getTime() - REFRESH_MARGIN_MS > now;
+}
+
+async function markNeedsReconnect(configId: string, reason: string): Promise<void> {
+  await getDb().authConfig.updateMany({ where: { id: configId }, data: { needsReconnect: true, needsReconnectReason: reason.slice(0, 500) } });
+  await audit({ actor: null, action: "needs-reconnect", objectType: "AuthConfig", objectId: configId, details: { reason: reason.slice(0, 500) } });
+}
+
+export async function clearNeedsReconnect(configId: string, tx?: TTx): Promise<void> {
+  await (tx ?? getDb()).authConfig.updateMany({ where: { id: configId, needsReconnect: true }, data: { needsReconnect: false, needsReconnectReason: null } });
+}
+
+export type TTokenRequest = TTokenOwner & {
+  config: TOAuth2Input;
+  /** Configuration name, for messages. */
+  name: string;
+  /** The access token a server just refused (401): renew unless the stored one is already another. */
+  refused?: string;
+  /** Renew even if the stored token is fresh (Test). */
+  force?: boolean;
+  signal?: AbortSignal;
+};
+
+// In-process single flight: one renewal per configuration and owner at a time; everybody who asks
+// meanwhile gets its result. Across processes the renewal re-reads the row first (below).
+const flights = new Map<string, Promise<TTokenSet>>();
+/** Token endpoint requests made by this process, for tests that prove single flight. */
+export const tokenRequestCount = { value: 0 };
+
+const needsRenewal = (set: TTokenSet | null, r: TTokenRequest) =>
+  !set || !isFresh(set) || (r.refused !== undefined && set.accessToken === r.refused);
+
+/**
+ * An access token for the owner: the stored one while fresh, else renewed once for all callers.
+ * Throws OAUTH_NOT_CONNECTED (Authorization Code without tokens, with a link to connect),
+ * OAUTH_RECONNECT (refresh refused; the configuration is marked "Needs reconnect") or the
+ * token endpoint's OAUTH_ERROR / request errors.
+ */
+export async function accessTokenFor(r: TTokenRequest): Promise<TTokenSet> {
+  const stored = await loadTokens(r);
+  if (stored && !r.force && !needsRenewal(stored, r)) return stored;
+  const key = `${r.configId}\u0000${r.ownerKey}`;
+  let flight = flights.get(key);
+  if (!flight) {
+    flight = renew(r).finally(() => flights.delete(key));
+    flights.set(key, flight);
+  }
+  return flight;
+}
+
+async function renew(r: TTokenRequest): Promise<TTokenSet> {
+  // Whoever started this flight may have read the row before another renewal (a finished flight,
+  // another process) stored a new token: look again before asking the provider.
+  const current = await loadTokens(r);
+  if (current && !r.force && !needsRenewal(current, r)) return current;
+  const set = await obtain(r, current);
+  // Stored before anyone uses it: a rotated refresh token must never exist only in memory.
+  await saveTokens(r, set);
+  return set;
+}
+
+const hasRefreshToken = (s: TTokenSet): s is TTokenSet & { refreshToken: string } => s.refreshToken !== null;
+
+async function obtain(r: TTokenRequest, current: TTokenSet | null): Promise<TTokenSet> {
+  const { config } = r;
+  if (config.subProtocol !== "OAUTH2_AUTH_CODE") {
+    // Password grants may come with a refresh token; if refreshing fails, the password still works.
+    if (config.subProtocol === "OAUTH2_PASSWORD" && current && hasRefreshToken(current) && !r.force) {
+      try {
+        return await refresh(r, current);
+      } catch (e) {
+        if (!(e instanceof OAuthGrantError)) throw e;
+      }
+    }
+    tokenRequestCount.value++;
+    return requestToken(config, { kind: "own" }, r.signal);
+  }
+  if (!current) throw notConnected(r);
+  // Test of a connected configuration with nothing to refresh with: the stored token is what there is.
+  if (r.force && !hasRefreshToken(current) && isFresh(current) && r.refused === undefined) return current;
+  if (!hasRefreshToken(current)) {
+    const reason = "The access token expired or was refused, and the provider gave no refresh token.";
+    await markNeedsReconnect(r.configId, reason);
+    throw new AppError("OAUTH_RECONNECT", `"${r.name}" needs reconnect: ${reason}`, undefined, connectLink(r.configId, "Reconnect"));
+  }
+  try {
+    return await refresh(r, current);
+  } catch (e) {
+    if (e instanceof OAuthGrantError && e.oauth?.error === "invalid_grant") {
+      const reason = `The provider refused the refresh token (${describeOAuthError(e.oauth)}).`;
+      await markNeedsReconnect(r.configId, reason);
+      throw new AppError("OAUTH_RECONNECT", `"${r.name}" needs reconnect: ${reason}`, undefined, connectLink(r.configId, "Reconnect"));
+    }
+    throw e;
+  }
+}
+
+async function refresh(r: TTokenRequest, current: TTokenSet & { refreshToken: string }): Promise<TTokenSet> {
+  tokenRequestCount.value++;
+  const set = await requestToken(r.config, { kind: "refresh_token", refreshToken: current.refreshToken }, r.signal);
+  // RFC 6749 §6: without a new refresh token the old one stays valid; with one, the old is gone.
+  // An answer without scope means the scope is unchanged (§5.1).
+  return { ...set, refreshToken: set.refreshToken ?? current.refreshToken, scope: set.scope ?? current.scope };
+}
+
+const connectLink = (configId: string, label: string) => ({ href: `/auth-configs/${configId}`, label });
+
+/** "Connect this configuration first", with a link to its page. */
+export function notConnected(r: { configId: string; name: string; ownerKey: string | null }): AppError {
+  const whose = r.ownerKey === SHARED_OWNER ? "" : " for your account";
+  return new AppError("OAUTH_NOT_CONNECTED", `Connect this configuration first: "${r.name}" has no token${whose} yet.`, undefined, connectLink(r.configId, "Connect"));
+}
+
+/**
+ * Forgets the tokens a user may forget: their own, and the shared set for administrators. Tokens
+ * are deleted here only (the provider keeps its grant until it expires or is revoked there).
+ */
+export async function disconnect(configId: string, userId: string, isAdmin: boolean, actor: TActor): Promise<void> {
+  const owners = isAdmin ? [userId, SHARED_OWNER] : [userId];
+  const { count } = await getDb().oAuthToken.deleteMany({ where: { authConfigId: configId, ownerKey: { in: owners } } });
+  if (count > 0) await audit({ actor, action: "disconnect", objectType: "AuthConfig", objectId: configId, details: { tokenSets: count } });
+}
+
+/** Settings that identify the client and what it was granted: changing one invalidates stored tokens. */
+const TOKEN_IDENTITY = ["authorizationUrl", "tokenUrl", "clientId", "scope", "audience", "sharedCredentials", "username", "clientEmail", "privateKeyId", "subject"];
+
+export function tokensOutdated(before: { subProtocol: string; settings: Record<string, unknown> }, after: { subProtocol: string; settings: Record<string, unknown> }, replacedSecrets: string[]): boolean {
+  if (before.subProtocol !== after.subProtocol) return true;
+  if (replacedSecrets.some((k) => k === "clientSecret" || k === "password" || k === "privateKey")) return true;
+  return TOKEN_IDENTITY.some((k) => JSON.stringify(before.settings[k]) !== JSON.stringify(after.settings[k]));
+}
