@@ -12,6 +12,7 @@ const freePort = () =>
 process.env.PATCHBAY_E2E_PORT ??= freePort();
 process.env.PATCHBAY_E2E_UPSTREAM_PORT ??= freePort();
 process.env.PATCHBAY_E2E_UPSTREAM_TLS_PORT ??= freePort();
+process.env.PATCHBAY_E2E_OAUTH_PORT ??= freePort();
 const port = process.env.PATCHBAY_E2E_PORT;
 process.env.PATCHBAY_E2E_DATA_DIR ??= `/tmp/patchbay-e2e-${port}`;
 process.env.PATCHBAY_E2E_CERT_DIR ??= `${process.env.PATCHBAY_E2E_DATA_DIR}-certs`;
@@ -52,6 +53,15 @@ export default defineConfig({
       // Third-party APIs the tests talk to (e2e/upstream), on loopback.
       command: "npx tsx e2e/upstream/server.ts",
       url: `http://127.0.0.1:${process.env.PATCHBAY_E2E_UPSTREAM_PORT}/none`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      // A real OAuth 2.0 authorization server (oidc-provider from npm), for the OAuth2 specs.
+      command: "npx tsx e2e/oauth/provider.ts",
+      url: `http://127.0.0.1:${process.env.PATCHBAY_E2E_OAUTH_PORT}/health`,
       timeout: 60_000,
       reuseExistingServer: false,
       stdout: "pipe",

@@ -1,6 +1,6 @@
 // Starts the built app for e2e: a fresh data folder and database, migrations applied, `next start`.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 
 const port = process.env.PATCHBAY_E2E_PORT;
 const dataDir = process.env.PATCHBAY_E2E_DATA_DIR;
@@ -24,6 +24,11 @@ const env = {
   PATCHBAY_OUTBOUND_ALLOW: "127.0.0.1",
 };
 execFileSync("npx", ["prisma", "migrate", "deploy"], { env, stdio: "inherit" });
-const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });
+// The app's output goes to Playwright and to <data dir>/server.log, which specs read to check that
+// no secret or token is ever logged.
+const log = createWriteStream(`${dataDir}/server.log`, { flags: "a" });
+const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"] });
+child.stdout.on("data", (c: Buffer) => (process.stdout.write(c), log.write(c)));
+child.stderr.on("data", (c: Buffer) => (process.stderr.write(c), log.write(c)));
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -3,6 +3,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { TLSSocket } from "node:tls";
+import { generateKeyPairSync, randomUUID, verify } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { makeCerts } from "./certs";
@@ -112,11 +115,63 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
       if (digestValid({ header: req.headers.authorization, method: req.method ?? "GET", realm, ...UPSTREAM.digest })) return json(res, 200, { ok: true, algorithm });
       return json(res, 401, { error: "digest required" }, { "www-authenticate": digestChallenge(realm, algorithm) });
     }
+    case "/oauth/token":
+      return oauthToken(req, res, url);
+    case "/oauth/api": {
+      const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+      return issued.has(token) ? json(res, 200, { ok: true, grant: issued.get(token) }) : json(res, 401, { error: "invalid_token" }, { "www-authenticate": 'Bearer error="invalid_token"' });
+    }
     case "/aws":
       return (await awsValid(req, url)) ? json(res, 200, { ok: true }) : json(res, 403, { message: "The request signature we calculated does not match the signature you provided." });
     default:
       return json(res, 404, { error: "no such endpoint" });
   }
+}
+
+// OAuth2 Password and Service Account grants (oidc-provider, the e2e authorization server, supports
+// neither): the Password grant checks client and user credentials; the JWT bearer grant verifies the
+// RS256 assertion with node:crypto against the key written to <cert dir>/service-account.json.
+const saKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const SA_KEY_ID = "e2e-key-1";
+const SA_EMAIL = "robot@e2e-project.iam.example.test";
+mkdirSync(certDir, { recursive: true });
+writeFileSync(
+  path.join(certDir, "service-account.json"),
+  JSON.stringify({ type: "service_account", client_email: SA_EMAIL, private_key_id: SA_KEY_ID, private_key: saKeys.privateKey.export({ type: "pkcs8", format: "pem" }), token_uri: `http://127.0.0.1:${port}/oauth/token` }, null, 2),
+);
+const issued = new Map<string, string>();
+let tokenCount = 0;
+
+function assertionError(assertion: string, tokenUrl: string): string | null {
+  const [h, p, sig] = assertion.split(".");
+  if (!h || !p || !sig) return "not a JWS";
+  if (!verify("RSA-SHA256", Buffer.from(`${h}.${p}`), saKeys.publicKey, Buffer.from(sig, "base64url"))) return "bad signature";
+  const header = JSON.parse(Buffer.from(h, "base64url").toString());
+  const c = JSON.parse(Buffer.from(p, "base64url").toString());
+  const now = Math.floor(Date.now() / 1000);
+  if (header.alg !== "RS256" || header.kid !== SA_KEY_ID) return "bad header";
+  if (c.iss !== SA_EMAIL || c.sub !== SA_EMAIL || c.aud !== tokenUrl) return "bad iss/sub/aud";
+  if (!(c.iat <= now + 60 && c.exp > now && c.exp - c.iat <= 3600) || typeof c.jti !== "string") return "bad iat/exp/jti";
+  return null;
+}
+
+async function oauthToken(req: IncomingMessage, res: ServerResponse, url: URL) {
+  const p = new URLSearchParams((await readBody(req)).toString());
+  const { oauthPassword: pw } = UPSTREAM;
+  const grant = p.get("grant_type");
+  if (grant === "password") {
+    const basic = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString();
+    if (basic !== `${pw.clientId}:${pw.clientSecret}`) return json(res, 401, { error: "invalid_client" });
+    if (p.get("username") !== pw.username || p.get("password") !== pw.password) return json(res, 400, { error: "invalid_grant", error_description: "wrong username or password" });
+  } else if (grant === "urn:ietf:params:oauth:grant-type:jwt-bearer") {
+    const why = assertionError(p.get("assertion") ?? "", `${url.origin}/oauth/token`);
+    if (why) return json(res, 400, { error: "invalid_grant", error_description: why });
+  } else {
+    return json(res, 400, { error: "unsupported_grant_type" });
+  }
+  const token = `e2e-${grant === "password" ? "pw" : "sa"}-token-${++tokenCount}-${randomUUID()}`;
+  issued.set(token, grant);
+  return json(res, 200, { access_token: token, token_type: "Bearer", expires_in: 1800, scope: p.get("scope") ?? "sa.read" });
 }
 
 const certs = makeCerts(certDir);
