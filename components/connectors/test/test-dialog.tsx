@@ -1,9 +1,9 @@
 "use client";
-import Link from "next/link";
 // The Test Connector dialog (SPEC §5.3): the inputs of one run, Send with progress and Cancel, then
 // the Response view. The request is built and sent on the server (POST /api/connectors/test), by
 // the same code as the REST run API.
 import { useEffect, useRef, useState, type ReactNode } from "react";
+import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
