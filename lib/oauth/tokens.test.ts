@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import type { TSessionUser } from "@/lib/auth/session";
 import { ZAuthConfigInput, type TOAuth2Input } from "@/lib/auth-configs/schema";
 import type { TDb } from "@/lib/db";
+import { makeTestCerts } from "@/lib/http/testing/certs";
 import { startServer, type TTestServer } from "@/lib/http/testing/servers";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { codeChallengeS256 } from "./protocol";
@@ -219,6 +220,33 @@ async function callApiCc() {
   const config = await configOf(ccId);
   return strategy.tokenFor(config, { configId: ccId, name: "CC", userId: null });
 }
+
+describe("token requests use the configuration's TLS settings", () => {
+  test("a token endpoint that requires a client certificate and has a private CA: works with both configured, refused without", async () => {
+    const certs = makeTestCerts();
+    const mtls = await startServer({ tls: { cert: certs.selfCert, key: certs.selfKey, ca: certs.caCert, requestCert: true, rejectUnauthorized: true } });
+    mtls.route("/token", (_req, res) => reply(res, 200, { access_token: "mtls-token", token_type: "Bearer", expires_in: 60 }));
+    try {
+      const base = { protocol: "OAUTH2", subProtocol: "OAUTH2_CLIENT_CREDENTIALS", name: "mTLS", tokenUrl: `${mtls.origin}/token`, clientId: "app", clientSecret: CLIENT_SECRET };
+      const withTls = ZAuthConfigInput.parse({ ...base, tls: { caBundlePem: certs.selfCert, clientCertMode: "PEM", clientCertPem: certs.clientCert, clientKeyPem: certs.clientKey } }) as TOAuth2Input;
+      assert.equal((await strategy.tokenFor(withTls, { configId: null, name: "mTLS", userId: null })).accessToken, "mtls-token");
+      const noClientCert = ZAuthConfigInput.parse({ ...base, tls: { caBundlePem: certs.selfCert } }) as TOAuth2Input;
+      await assert.rejects(strategy.tokenFor(noClientCert, { configId: null, name: "mTLS", userId: null }), (e: unknown) => e instanceof AppError && ["TLS_FAILURE", "CONNECTION_FAILED"].includes(e.code));
+      const noCa = ZAuthConfigInput.parse(base) as TOAuth2Input;
+      await assert.rejects(strategy.tokenFor(noCa, { configId: null, name: "mTLS", userId: null }), (e: unknown) => e instanceof AppError && e.code === "TLS_FAILURE");
+    } finally {
+      await mtls.close();
+    }
+  });
+});
+
+test("a service account key that is not an RSA private key is refused on save, naming the field", async () => {
+  const { generateKeyPairSync } = await import("node:crypto");
+  const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const input = ZAuthConfigInput.parse({ protocol: "OAUTH2", subProtocol: "OAUTH2_SERVICE_ACCOUNT", name: "SA", clientEmail: "r@x.test", privateKeyId: "k", keyTokenUri: "https://oauth2.example.test/token", privateKey: ec });
+  await assert.rejects(store.createAuthConfig(input, { id: admin.id, email: admin.email }), (e: unknown) => e instanceof AppError && e.code === "VALIDATION" && !!e.fieldErrors?.privateKey);
+  assert.equal(await db.authConfig.count({ where: { name: "SA" } }), 0);
+});
 
 describe("shared credentials off", () => {
   test("a caller without tokens is told to connect first, with a link; another user's tokens are not used", async () => {

@@ -99,8 +99,6 @@ export type TTokenRequest = TTokenOwner & {
 // In-process single flight: one renewal per configuration and owner at a time; everybody who asks
 // meanwhile gets its result. Across processes the renewal re-reads the row first (below).
 const flights = new Map<string, Promise<TTokenSet>>();
-/** Token endpoint requests made by this process, for tests that prove single flight. */
-export const tokenRequestCount = { value: 0 };
 
 const needsRenewal = (set: TTokenSet | null, r: TTokenRequest) =>
   !set || !isFresh(set) || (r.refused !== undefined && set.accessToken === r.refused);
@@ -147,7 +145,6 @@ async function obtain(r: TTokenRequest, current: TTokenSet | null): Promise<TTok
         if (!(e instanceof OAuthGrantError)) throw e;
       }
     }
-    tokenRequestCount.value++;
     return requestToken(config, { kind: "own" }, r.signal);
   }
   if (!current) throw notConnected(r);
@@ -171,7 +168,6 @@ async function obtain(r: TTokenRequest, current: TTokenSet | null): Promise<TTok
 }
 
 async function refresh(r: TTokenRequest, current: TTokenSet & { refreshToken: string }): Promise<TTokenSet> {
-  tokenRequestCount.value++;
   const set = await requestToken(r.config, { kind: "refresh_token", refreshToken: current.refreshToken }, r.signal);
   // RFC 6749 §6: without a new refresh token the old one stays valid; with one, the old is gone.
   // An answer without scope means the scope is unchanged (§5.1).
