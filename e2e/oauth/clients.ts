@@ -12,13 +12,6 @@ export const OAUTH_CLIENTS = {
     tokenEndpointAuthMethod: "client_secret_basic",
     scope: "api:read api:write offline_access",
   },
-  /** Same as `web`, but the secret goes in the token request body. */
-  webPost: {
-    clientId: "patchbay-web-post",
-    clientSecret: "canary-client-secret-post-7c2e90b4a1",
-    tokenEndpointAuthMethod: "client_secret_post",
-    scope: "api:read api:write offline_access",
-  },
   /** Client credentials grant only, secret in the request body. */
   cc: {
     clientId: "patchbay-cc",
@@ -33,14 +26,12 @@ export const OAUTH_PATHS = {
   authorization: "/auth",
   token: "/token",
   revocation: "/token/revocation",
-  introspection: "/token/introspection",
   discovery: "/.well-known/oauth-authorization-server",
   whoami: "/resource/whoami",
   health: "/health",
   stats: "/test/stats",
   issued: "/test/issued",
   revokeAccessTokens: "/test/revoke-access-tokens",
-  revokeRefreshTokens: "/test/revoke-refresh-tokens",
 } as const;
 
 export const oauthIssuer = (oauthPort: number | string) => `http://127.0.0.1:${oauthPort}`;

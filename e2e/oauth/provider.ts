@@ -6,7 +6,6 @@
 //   GET  /test/stats                 successful/failed token-endpoint grants (OAuthStats)
 //   GET  /test/issued                every access/refresh token value issued so far (OAuthIssued)
 //   POST /test/revoke-access-tokens  destroy every access token issued so far → { revoked: n }
-//   POST /test/revoke-refresh-tokens destroy every refresh token issued so far → { revoked: n }
 //   GET  /health                     200, for Playwright's readiness check
 //   everything else                  oidc-provider (/auth, /token, /token/revocation, ...), except
 //                                    that a client must authenticate with its registered method
@@ -21,7 +20,7 @@ const appPort = Number(process.env.PATCHBAY_E2E_PORT);
 if (!port || !appPort) throw new Error("set PATCHBAY_E2E_OAUTH_PORT and PATCHBAY_E2E_PORT (playwright.config.ts does)");
 
 const redirectUri = appRedirectUri(appPort);
-const codeClient = (c: (typeof OAUTH_CLIENTS)["web" | "webPost"]): ClientMetadata => ({
+const codeClient = (c: (typeof OAUTH_CLIENTS)["web"]): ClientMetadata => ({
   client_id: c.clientId,
   client_secret: c.clientSecret,
   token_endpoint_auth_method: c.tokenEndpointAuthMethod,
@@ -34,7 +33,6 @@ const codeClient = (c: (typeof OAUTH_CLIENTS)["web" | "webPost"]): ClientMetadat
 const provider = new Provider(oauthIssuer(port), {
   clients: [
     codeClient(OAUTH_CLIENTS.web),
-    codeClient(OAUTH_CLIENTS.webPost),
     {
       client_id: OAUTH_CLIENTS.cc.clientId,
       client_secret: OAUTH_CLIENTS.cc.clientSecret,
@@ -50,7 +48,6 @@ const provider = new Provider(oauthIssuer(port), {
     devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
     revocation: { enabled: true },
-    introspection: { enabled: true },
   },
   scopes: [...OAUTH_SCOPES],
   responseTypes: ["code"],
@@ -157,7 +154,7 @@ async function destroyAll(values: string[], models: Array<typeof provider.Access
 // oidc-provider v9 accepts client_secret_basic and client_secret_post interchangeably for a client
 // registered with either. Tests need to tell them apart, so the client endpoints reject a client
 // authenticating with the method it is not registered for (as many real servers do).
-const CLIENT_ENDPOINTS = new Set(["/token", "/token/revocation", "/token/introspection"]);
+const CLIENT_ENDPOINTS = new Set(["/token", "/token/revocation"]);
 const registeredAuthMethod = new Map<string, string>(
   Object.values(OAUTH_CLIENTS).map((c) => [c.clientId, c.tokenEndpointAuthMethod]),
 );
@@ -224,8 +221,6 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
       return json(res, 200, {
         revoked: await destroyAll([...issued.accessTokens, ...issued.clientCredentials], [provider.AccessToken, provider.ClientCredentials]),
       });
-    case "POST /test/revoke-refresh-tokens":
-      return json(res, 200, { revoked: await destroyAll(issued.refreshTokens, [provider.RefreshToken]) });
     default: {
       const rejected = await checkClientAuthMethod(req, path);
       if (rejected) return json(res, 401, rejected, { "www-authenticate": 'Basic realm="oauth"' });

@@ -37,12 +37,18 @@ const secret = (max = MAX_SECRET) => z.string().max(max, `At most ${max} charact
 const text = (max = 500) => z.string().trim().max(max, `At most ${max} characters`);
 const headerName = text(200).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "Use letters, digits and - only (an HTTP header name)");
 
-const ZTestUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "Enter an http:// or https:// URL")
-  .default("");
+/** An absolute http(s) URL; the outbound policy checks the rest when it is used. */
+const HTTP_URL = /^https?:\/\/[^\s]+$/i;
+/** A PEM private key (PKCS#8, or PKCS#1 / SEC1 with the algorithm in the label). */
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+const httpUrl = (what: string) => text(2000).regex(HTTP_URL, `Enter the ${what} (an http:// or https:// URL)`);
+const optionalHttpUrl = (message = "Enter an http:// or https:// URL, or leave empty") =>
+  text(2000)
+    .refine((v) => v === "" || HTTP_URL.test(v), message)
+    .default("");
+
+const ZTestUrl = optionalHttpUrl("Enter an http:// or https:// URL");
 
 /** Client certificate and trusted server certificate, available on every configuration. */
 export const ZTls = z.object({
@@ -61,7 +67,7 @@ export const ZTls = z.object({
   if (v.clientCertMode === "PEM" && !v.clientCertPem.includes("-----BEGIN CERTIFICATE-----")) {
     ctx.addIssue({ code: "custom", path: ["clientCertPem"], message: "Paste the client certificate in PEM form (-----BEGIN CERTIFICATE-----)" });
   }
-  if (v.clientKeyPem !== "" && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v.clientKeyPem)) {
+  if (v.clientKeyPem !== "" && !PEM_PRIVATE_KEY.test(v.clientKeyPem)) {
     ctx.addIssue({ code: "custom", path: ["clientKeyPem"], message: "Paste the private key in PEM form (-----BEGIN PRIVATE KEY-----)" });
   }
 });
@@ -134,10 +140,6 @@ const nameValues = (reserved: string[]) =>
     .max(30, "At most 30 parameters")
     .default([]);
 
-const httpUrl = (what: string) => text(2000).regex(/^https?:\/\/[^\s]+$/i, `Enter the ${what} (an http:// or https:// URL)`);
-const optionalHttpUrl = text(2000)
-  .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "Enter an http:// or https:// URL, or leave empty")
-  .default("");
 
 /** How a token is applied to API requests, and what it asks for: on every OAuth2 sub-protocol. */
 const oauthCommon = {
@@ -163,7 +165,7 @@ export const ZOAuthAuthCode = ZBase.extend({
   ...oauthClient,
   subProtocol: z.literal("OAUTH2_AUTH_CODE"),
   authorizationUrl: httpUrl("authorization URL"),
-  refreshUrl: optionalHttpUrl,
+  refreshUrl: optionalHttpUrl(),
   authParams: nameValues(RESERVED_AUTH_PARAMS),
   pkce: z.boolean().default(true),
   sharedCredentials: z.boolean().default(true),
@@ -189,14 +191,9 @@ export const ZServiceAccountKey = z.object({
   private_key: z
     .string()
     .max(MAX_PEM)
-    .regex(/-----BEGIN (RSA )?PRIVATE KEY-----/, "private_key is not a PEM private key"),
+    .regex(PEM_PRIVATE_KEY, "private_key is not a PEM private key"),
   private_key_id: z.string().trim().min(1, "private_key_id is missing").max(200),
-  token_uri: z
-    .string()
-    .trim()
-    .max(2000)
-    .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "token_uri is not an http(s) URL")
-    .default(""),
+  token_uri: optionalHttpUrl("token_uri is not an http(s) URL"),
 });
 
 export const ZOAuthServiceAccount = ZBase.extend({
@@ -205,19 +202,18 @@ export const ZOAuthServiceAccount = ZBase.extend({
   /** From the key file. */
   clientEmail: text(500).min(1, "Upload the key file"),
   privateKeyId: text(200).default(""),
-  keyTokenUri: optionalHttpUrl,
-  privateKey: secret(MAX_PEM).refine((v) => v === "" || /-----BEGIN (RSA )?PRIVATE KEY-----/.test(v), "Not a PEM private key"),
+  keyTokenUri: optionalHttpUrl(),
+  privateKey: secret(MAX_PEM).refine((v) => v === "" || PEM_PRIVATE_KEY.test(v), "Not a PEM private key"),
   /** Defaults to the key file's token_uri. */
-  tokenUrl: optionalHttpUrl,
+  tokenUrl: optionalHttpUrl(),
   subject: text(500).default(""),
 }).refine((v) => v.tokenUrl !== "" || v.keyTokenUri !== "", {
   path: ["tokenUrl"],
   message: "Enter the token URL (the key file has no token_uri)",
 });
 
-export const OAUTH2_SUB_PROTOCOLS = ["OAUTH2_AUTH_CODE", "OAUTH2_CLIENT_CREDENTIALS", "OAUTH2_PASSWORD", "OAUTH2_SERVICE_ACCOUNT"] as const;
 export type TOAuth2Input = z.infer<typeof ZOAuthAuthCode> | z.infer<typeof ZOAuthClientCredentials> | z.infer<typeof ZOAuthPassword> | z.infer<typeof ZOAuthServiceAccount>;
-export const isOAuth2 = (c: { subProtocol: string }): c is TOAuth2Input => (OAUTH2_SUB_PROTOCOLS as readonly string[]).includes(c.subProtocol);
+export const isOAuth2 = (c: { protocol: string }): c is TOAuth2Input => c.protocol === "OAUTH2";
 
 export const ZAuthConfigInput = z.discriminatedUnion("subProtocol", [
   ZApiKey,

@@ -127,23 +127,22 @@ export async function updateAuthConfig(id: string, input: TAuthConfigInput, acto
       const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => allowed.has(k) && !(k in replaced) && !cleared.has(k)));
       assertRequiredSecrets(input, new Set([...Object.keys(kept), ...Object.keys(replaced)]));
       const dropped = Object.keys(stored).filter((k) => !allowed.has(k) || (cleared.has(k) && !(k in replaced)));
+      // Tokens granted to another client, scope or user are not this configuration's any more.
+      const settings = settingsOf(input);
+      const outdated = tokensOutdated({ subProtocol: row.subProtocol, settings: row.settings as Record<string, unknown> }, { subProtocol: input.subProtocol, settings }, Object.keys(replaced));
+      if (outdated) await tx.oAuthToken.deleteMany({ where: { authConfigId: id } });
       await tx.authConfig.update({
         where: { id },
         data: {
           name: input.name,
           protocol: input.protocol,
           subProtocol: input.subProtocol,
-          settings: settingsOf(input) as object,
+          settings: settings as object,
           secrets: { ...kept, ...sealAll(id, replaced) },
           testUrl: input.testUrl || null,
+          ...(outdated ? { needsReconnect: false, needsReconnectReason: null } : {}),
         },
       });
-      // Tokens granted to another client, scope or user are not this configuration's any more.
-      const settings = settingsOf(input);
-      if (tokensOutdated({ subProtocol: row.subProtocol, settings: row.settings as Record<string, unknown> }, { subProtocol: input.subProtocol, settings }, Object.keys(replaced))) {
-        await tx.oAuthToken.deleteMany({ where: { authConfigId: id } });
-        await tx.authConfig.update({ where: { id }, data: { needsReconnect: false, needsReconnectReason: null } });
-      }
       await audit({ actor, action: "update", objectType: "AuthConfig", objectId: id, objectName: input.name, details: { subProtocol: input.subProtocol, secretsReplaced: Object.keys(replaced), secretsDropped: dropped } }, tx);
     });
   } catch (e) {

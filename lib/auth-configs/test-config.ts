@@ -3,7 +3,7 @@ import "server-only";
 // the outcome of a saved configuration's test.
 import { audit, type TActor } from "@/lib/audit";
 import { AppError, isAppError, type TErrorLink } from "@/lib/errors";
-import { tokenFacts } from "@/lib/oauth/connect";
+import { tokenFacts } from "@/lib/oauth/protocol";
 import { oauth2Strategy, tokenFor } from "@/lib/oauth/strategy";
 import { sendRequest } from "@/lib/http/execute";
 import { strategyFor, tlsFor } from "./runtime";
@@ -42,13 +42,16 @@ export async function testAuthConfig(opts: { id: string | null; input?: TAuthCon
   let result: TAuthTestResult;
   let link: TErrorLink | undefined;
   try {
-    let auth = strategyFor(config, { configId: opts.id, userId: opts.actor?.id });
+    let auth;
     let tokenLine = "";
     if (oauth) {
+      // A new (or refreshed) token first: its facts are part of the result, and the Test URL gets it.
       const ctx = { configId: opts.id, name: config.name, userId: opts.actor?.id ?? null };
       const token = await tokenFor(config, ctx, { force: true });
       tokenLine = `Token obtained.${tokenFacts(token)}`;
       auth = oauth2Strategy(config, ctx, token);
+    } else {
+      auth = strategyFor(config, { configId: opts.id, userId: opts.actor?.id });
     }
     if (!config.testUrl) {
       result = { ok: true, message: tokenLine };

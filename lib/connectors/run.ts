@@ -5,6 +5,7 @@ import "server-only";
 import { audit, type TActor } from "@/lib/audit";
 import { resolveAuthConfig } from "@/lib/auth-configs/store";
 import { authHeaderName, strategyFor, tlsFor } from "@/lib/auth-configs/runtime";
+import { withHeader } from "@/lib/auth-configs/strategies/shared";
 import { getDb } from "@/lib/db";
 import { AppError, isAppError } from "@/lib/errors";
 import { buildRequest, type TFormField } from "@/lib/http/build-request";
@@ -28,10 +29,9 @@ export async function authConfigIdOf(def: Pick<TConnectorInput, "authConfigId" |
 /** The configuration's strategy, with its header value replaced for this run when asked to. */
 function overridden(base: TAuthStrategy, header: string | null, value: string | undefined): TAuthStrategy {
   if (!header || !value) return base;
-  const lower = header.toLowerCase();
   return {
     sensitive: { headers: [...base.sensitive.headers, header], query: base.sensitive.query },
-    authorize: async (req) => ({ ...req, headers: [...req.headers.filter(([n]) => n.toLowerCase() !== lower), [header, value]] }),
+    authorize: async (req) => withHeader(req, header, value),
   };
 }
 

@@ -5,13 +5,13 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { audit, actorOf } from "@/lib/audit";
 import type { TSessionUser } from "@/lib/auth/session";
-import { resolveAuthConfig } from "@/lib/auth-configs/store";
+import { authConfigInputs, resolveAuthConfig } from "@/lib/auth-configs/store";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { requestToken } from "./grants";
-import { authorizationUrl, codeChallengeS256, describeOAuthError, newCodeVerifier, newState, oauthErrorOf, stateHash } from "./protocol";
+import { authorizationUrl, codeChallengeS256, describeOAuthError, newCodeVerifier, newState, oauthErrorOf, stateHash, tokenFacts } from "./protocol";
 import { clearNeedsReconnect, ownerKeyOf, saveTokens, SHARED_OWNER } from "./tokens";
 
 export const STATE_TTL_MS = 10 * 60_000;
@@ -25,8 +25,10 @@ export function redirectUrl(): string {
   return new URL("/api/oauth/callback", env().PATCHBAY_URL).href;
 }
 
-async function authCodeConfig(configId: string) {
-  const config = await resolveAuthConfig(configId);
+/** The configuration's settings; with `secrets`, decrypted too (only the code exchange needs them). */
+async function authCodeConfig(configId: string, secrets: boolean) {
+  const config = secrets ? await resolveAuthConfig(configId) : (await authConfigInputs([configId]))[0]?.input;
+  if (!config) throw new AppError("NOT_FOUND", "This authentication configuration no longer exists.");
   if (config.subProtocol !== "OAUTH2_AUTH_CODE") {
     throw new AppError("VALIDATION", "Only OAuth2 Authorization Code configurations are connected; the other grants get their token by themselves.");
   }
@@ -38,7 +40,7 @@ async function authCodeConfig(configId: string) {
  * authorization URL. Shared credentials are connected by administrators; per-user ones by anybody.
  */
 export async function startConnect(configId: string, user: TSessionUser): Promise<{ url: string }> {
-  const config = await authCodeConfig(configId);
+  const config = await authCodeConfig(configId, false);
   if (config.sharedCredentials && user.role !== "ADMIN") {
     throw new AppError("FORBIDDEN", "Only administrators connect shared credentials.");
   }
@@ -108,7 +110,7 @@ export async function completeConnect(q: URLSearchParams, user: TSessionUser | n
   const providerError = oauthErrorOf(Object.fromEntries(q));
   let name: string | null = null;
   try {
-    const config = await authCodeConfig(row.authConfigId);
+    const config = await authCodeConfig(row.authConfigId, true);
     name = config.name;
     if (providerError) return await finish(false, `The provider did not authorize Patchbay (${describeOAuthError(providerError)}).`, name);
     const code = q.get("code");
@@ -126,12 +128,6 @@ export async function completeConnect(q: URLSearchParams, user: TSessionUser | n
     if (!isAppError(e)) throw e;
     return await finish(false, `Connecting failed: ${e.message}`, name);
   }
-}
-
-/** " The token expires at … Scope: …" — what can be said of a token without showing it. */
-export function tokenFacts(t: { expiresAt: Date | null; scope: string | null }): string {
-  const expiry = t.expiresAt ? ` The access token expires at ${t.expiresAt.toISOString().replace("T", " ").slice(0, 19)} UTC.` : " The provider did not say when the access token expires.";
-  return `${expiry}${t.scope ? ` Scope: ${t.scope}.` : ""}`;
 }
 
 /** The banner after the callback's redirect: only the user who connected sees it. */

@@ -7,7 +7,7 @@ import type { TOutgoingRequest } from "@/lib/http/types";
 export type TNameValue = { name: string; value: string };
 
 /** base64url without padding (RFC 4648 §5), as PKCE and JWTs use it. */
-export const base64url = (b: Uint8Array) => Buffer.from(b).toString("base64url");
+const base64url = (b: Uint8Array) => Buffer.from(b).toString("base64url");
 
 /** A PKCE code verifier: 32 random bytes → 43 characters of [A-Za-z0-9-_] (RFC 7636 §4.1). */
 export function newCodeVerifier(): string {
@@ -171,4 +171,10 @@ export function parseTokenResponse(res: { status: number; headers: Array<[string
 /** The header value that carries a token: "<Prefix> <token>", or the token alone with no prefix. */
 export function tokenHeaderValue(prefix: string, accessToken: string): string {
   return prefix ? `${prefix} ${accessToken}` : accessToken;
+}
+
+/** " The token expires at … Scope: …" — what can be said of a token without showing it. */
+export function tokenFacts(t: { expiresAt: Date | null; scope: string | null }): string {
+  const expiry = t.expiresAt ? ` The access token expires at ${t.expiresAt.toISOString().replace("T", " ").slice(0, 19)} UTC.` : " The provider did not say when the access token expires.";
+  return `${expiry}${t.scope ? ` Scope: ${t.scope}.` : ""}`;
 }

@@ -128,7 +128,7 @@ async function renew(r: TTokenRequest): Promise<TTokenSet> {
   if (current && !r.force && !needsRenewal(current, r)) return current;
   const set = await obtain(r, current);
   // Stored before anyone uses it: a rotated refresh token must never exist only in memory.
-  await saveTokens(r, set);
+  if (set !== current) await saveTokens(r, set);
   return set;
 }
 
