@@ -36,7 +36,14 @@ const ZEnv = z.object({
     .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(keyText))
     .default([]),
-  PATCHBAY_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
+  /** Port of the server (npm start / npm run dev). */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Address the server listens on; default every interface. */
+  PATCHBAY_HOST: z.string().default("0.0.0.0"),
+  /** Default: http://localhost:<PORT>. */
+  PATCHBAY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Days a run stays in the run log (SPEC §8). */
+  PATCHBAY_RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   PATCHBAY_ADMIN_EMAIL: z.email().optional(),
   PATCHBAY_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   PATCHBAY_ADMIN_NAME: z.string().default("Administrator"),
@@ -45,7 +52,7 @@ const ZEnv = z.object({
   PATCHBAY_OUTBOUND_ALLOW: z.string().default(""),
 });
 
-export type TEnv = z.infer<typeof ZEnv>;
+export type TEnv = Omit<z.infer<typeof ZEnv>, "PATCHBAY_URL"> & { PATCHBAY_URL: string };
 
 let cached: TEnv | undefined;
 
@@ -66,7 +73,8 @@ export function env(): TEnv {
       "Invalid Patchbay configuration:\n  PATCHBAY_ADMIN_PASSWORD: required when PATCHBAY_ADMIN_EMAIL is set",
     );
   }
-  cached = parsed.data;
+  // Without PATCHBAY_URL the base URL (and the OAuth2 Redirect URL) follows PORT.
+  cached = { ...parsed.data, PATCHBAY_URL: (parsed.data.PATCHBAY_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, "") };
   // Libraries that read their own variables get them from here: Prisma's schema needs DATABASE_URL
   // (without it the CLI tries to download an engine), next-auth needs its public URL.
   process.env.DATABASE_URL = databaseUrlFor(cached);

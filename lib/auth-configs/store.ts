@@ -4,6 +4,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { AuthConfig } from "@/generated/prisma/client";
+import { invalidate } from "@/lib/cache/invalidation";
 import { audit, type TActor } from "@/lib/audit";
 import { getDb, rethrowNameTaken } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -145,6 +146,7 @@ export async function updateAuthConfig(id: string, input: TAuthConfigInput, acto
       });
       await audit({ actor, action: "update", objectType: "AuthConfig", objectId: id, objectName: input.name, details: { subProtocol: input.subProtocol, secretsReplaced: Object.keys(replaced), secretsDropped: dropped } }, tx);
     });
+    invalidate("authConfig", id);
   } catch (e) {
     rethrowNameTaken(e, "An authentication configuration");
   }
@@ -163,6 +165,7 @@ export async function deleteAuthConfig(id: string, actor: TActor): Promise<void>
     await tx.authConfig.delete({ where: { id } });
     await audit({ actor, action: "delete", objectType: "AuthConfig", objectId: id, objectName: row.name }, tx);
   });
+  invalidate("authConfig", id);
 }
 
 /**

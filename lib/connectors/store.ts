@@ -1,6 +1,7 @@
 import "server-only";
 // Connectors in the database: list with search, filter, sort and paging; create, update, copy, delete.
 import type { Prisma } from "@/generated/prisma/client";
+import { invalidate } from "@/lib/cache/invalidation";
 import { audit, type TActor } from "@/lib/audit";
 import { authHeaderName } from "@/lib/auth-configs/runtime";
 import { authConfigInputs } from "@/lib/auth-configs/store";
@@ -138,6 +139,7 @@ export async function updateConnector(id: string, input: TConnectorInput, actor:
       await tx.connector.update({ where: { id }, data: connectorData(input) });
       await audit({ actor, action: "update", objectType: "Connector", objectId: id, objectName: input.name }, tx);
     });
+    invalidate("connector", id);
   } catch (e) {
     rethrowNameTaken(e, "A connector");
   }
@@ -150,6 +152,7 @@ export async function deleteConnector(id: string, actor: TActor): Promise<void> 
     await tx.connector.delete({ where: { id } });
     await audit({ actor, action: "delete", objectType: "Connector", objectId: id, objectName: row.name }, tx);
   });
+  invalidate("connector", id);
 }
 
 /** "Copy of <name>" (then "Copy of <name> (2)", ...), authored by the caller. */

@@ -1,6 +1,7 @@
 import "server-only";
 // Services in the database: a name, product details, a logo and the authentication configuration
 // their connectors use by default.
+import { invalidate } from "@/lib/cache/invalidation";
 import { audit, type TActor } from "@/lib/audit";
 import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -120,6 +121,7 @@ export async function updateService(id: string, input: TServiceInput, actor: TAc
       await tx.service.update({ where: { id }, data: { ...fields(input), ...logo } });
       await audit({ actor, action: "update", objectType: "Service", objectId: id, objectName: input.name, details: { logo: input.logo ? "replaced" : input.removeLogo ? "removed" : "kept" } }, tx);
     });
+    invalidate("service", id);
   } catch (e) {
     rethrowNameTaken(e, "A service");
   }
@@ -138,6 +140,7 @@ export async function deleteService(id: string, actor: TActor): Promise<void> {
     await tx.service.delete({ where: { id } });
     await audit({ actor, action: "delete", objectType: "Service", objectId: id, objectName: row.name }, tx);
   });
+  invalidate("service", id);
 }
 
 /** Authentication configurations to choose from in the service form. */

@@ -1,6 +1,7 @@
 import "server-only";
 // User management: first-run setup, bootstrap from the environment, and the admin's actions.
 // Invariant: at least one active admin always exists once setup is done.
+import { invalidate } from "@/lib/cache/invalidation";
 import { actorOf, audit } from "@/lib/audit";
 import type { TSessionUser } from "@/lib/auth/session";
 import { getDb, isUniqueViolation, type TTx } from "@/lib/db";
@@ -87,6 +88,7 @@ export async function changeRole(input: { userId: string; role: TRole }, by: TSe
     await tx.user.update({ where: { id: user.id }, data: { role: input.role } });
     await audit({ actor: actorOf(by), action: "update", objectType: "User", objectId: user.id, objectName: user.email, details: { role: { from: user.role, to: input.role } } }, tx);
   });
+  invalidate("user", input.userId);
 }
 
 export async function setActive(input: { userId: string; active: boolean }, by: TSessionUser) {
@@ -102,6 +104,7 @@ export async function setActive(input: { userId: string; active: boolean }, by: 
     });
     await audit({ actor: actorOf(by), action: input.active ? "activate" : "deactivate", objectType: "User", objectId: user.id, objectName: user.email }, tx);
   });
+  invalidate("user", input.userId);
 }
 
 export async function deleteUser(input: { userId: string }, by: TSessionUser) {
@@ -112,6 +115,7 @@ export async function deleteUser(input: { userId: string }, by: TSessionUser) {
     await tx.user.delete({ where: { id: user.id } });
     await audit({ actor: actorOf(by), action: "delete", objectType: "User", objectId: user.id, objectName: user.email }, tx);
   });
+  invalidate("user", input.userId);
 }
 
 /** Gives the user a new temporary password and ends their sessions. */

@@ -1,0 +1,49 @@
+// A small bounded map whose entries expire after `ttlMs`, dropped early by invalidate() for the
+// kinds it depends on. Loads of the same key share one promise (no stampede on expiry).
+import { onInvalidate, type TCacheKind } from "./invalidation";
+
+/** The bound on how stale a cached object can be on another instance (README, "REST API"). */
+export const HOT_CACHE_TTL_MS = 5_000;
+
+type TEntry<V> = { value: Promise<V>; expires: number };
+
+export class TtlCache<V> {
+  private readonly map = new Map<string, TEntry<V>>();
+
+  constructor(private readonly opts: { ttlMs?: number; max?: number; dependsOn: TCacheKind[]; now?: () => number }) {
+    // Any change of a kind this cache depends on clears the entry of that id, or everything when
+    // the entry's key is not the changed object's id (e.g. a connector cached with its service's configuration).
+    onInvalidate((kind, id) => {
+      if (!opts.dependsOn.includes(kind)) return;
+      if (id !== null && kind === opts.dependsOn[0]) this.map.delete(id);
+      else this.map.clear();
+    });
+  }
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
+  }
+
+  /** The cached value, or the one `load` gives (a failed load is not cached). */
+  get(key: string, load: () => Promise<V>): Promise<V> {
+    const hit = this.map.get(key);
+    const now = this.now();
+    if (hit && hit.expires > now) return hit.value;
+    const value = load();
+    const entry = { value, expires: now + (this.opts.ttlMs ?? HOT_CACHE_TTL_MS) };
+    if (this.map.size >= (this.opts.max ?? 10_000)) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, entry);
+    value.catch(() => {
+      if (this.map.get(key) === entry) this.map.delete(key);
+    });
+    return value;
+  }
+
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
