@@ -27,7 +27,7 @@ test("concurrent loads of one key share one promise; a failed load is not kept",
 });
 
 test("invalidate drops the changed id, or everything for a kind it depends on indirectly", async () => {
-  const cache = new TtlCache<string>({ dependsOn: ["connector", "service"] });
+  const cache = new TtlCache<string>({ dependsOn: ["connector", "service"], keyKind: "connector" });
   let n = 0;
   const load = async () => `v${++n}`;
   await cache.get("c1", load);
@@ -39,4 +39,13 @@ test("invalidate drops the changed id, or everything for a kind it depends on in
   assert.equal(await cache.get("c2", load), "v4");
   invalidate("apiToken", "c2"); // not a kind this cache depends on
   assert.equal(await cache.get("c2", load), "v4");
+});
+
+test("without a key kind, any change of a kind it depends on drops everything", async () => {
+  const cache = new TtlCache<string>({ dependsOn: ["apiToken", "user"] });
+  let n = 0;
+  const load = async () => `v${++n}`;
+  await cache.get("hash-of-token", load);
+  invalidate("apiToken", "token-id");
+  assert.equal(await cache.get("hash-of-token", load), "v2");
 });

@@ -10,12 +10,15 @@ type TEntry<V> = { value: Promise<V>; expires: number };
 export class TtlCache<V> {
   private readonly map = new Map<string, TEntry<V>>();
 
-  constructor(private readonly opts: { ttlMs?: number; max?: number; dependsOn: TCacheKind[]; now?: () => number }) {
-    // Any change of a kind this cache depends on clears the entry of that id, or everything when
-    // the entry's key is not the changed object's id (e.g. a connector cached with its service's configuration).
+  /**
+   * `dependsOn`: the kinds whose change makes entries stale. `keyKind`: the kind whose ids are this
+   * cache's keys — its change drops that one entry; a change of any other kind it depends on drops
+   * everything (e.g. tokens cached by hash, dropped when any token or user changes).
+   */
+  constructor(private readonly opts: { ttlMs?: number; max?: number; dependsOn: TCacheKind[]; keyKind?: TCacheKind; now?: () => number }) {
     onInvalidate((kind, id) => {
       if (!opts.dependsOn.includes(kind)) return;
-      if (id !== null && kind === opts.dependsOn[0]) this.map.delete(id);
+      if (id !== null && kind === opts.keyKind) this.map.delete(id);
       else this.map.clear();
     });
   }

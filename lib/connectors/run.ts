@@ -1,29 +1,45 @@
 import "server-only";
 // Runs a connector once (SPEC §5.3): build the request from the definition and the inputs, apply
 // the authentication configuration (the connector's, else its service's), send it through the one
-// outbound request path. The Test dialog uses it now and the REST run API (§8) will: one code path.
+// outbound request path. The Test dialog and the REST run API (§8) share it: one code path.
+// Every run goes to the run log; Tests (a user's action in the UI) are audited too, API runs not.
 import { audit, type TActor } from "@/lib/audit";
+import type { TAuthConfigInput } from "@/lib/auth-configs/schema";
 import { resolveAuthConfig } from "@/lib/auth-configs/store";
 import { authHeaderName, strategyFor, tlsFor } from "@/lib/auth-configs/runtime";
 import { withHeader } from "@/lib/auth-configs/strategies/shared";
+import { TtlCache } from "@/lib/cache/ttl-cache";
 import { getDb } from "@/lib/db";
 import { AppError, isAppError } from "@/lib/errors";
 import { buildRequest, type TFormField } from "@/lib/http/build-request";
 import { toCurl, type TCurlBody } from "@/lib/http/curl";
 import { DEFAULT_MAX_BYTES, sendRequest } from "@/lib/http/execute";
 import type { TAuthStrategy, THttpResponse } from "@/lib/http/types";
+import { recordRun } from "@/lib/runs/log";
+import { outputsOf, type TMappingRow } from "./mapping";
+import { encodeBody } from "./response-body";
 import type { TConnectorInput, TRunInputs } from "./schema";
 
 export type TRunFile = { name: string; filename: string; contentType: string; bytes: Uint8Array };
 
-export type TRunResult = THttpResponse & { curl: string };
+/** `outputs` when the connector has a response mapping (null per output the body does not have). */
+export type TRunResult = THttpResponse & { curl: string; outputs?: Record<string, unknown> };
+
+// Hot path (SPEC §8): a service's configuration id and a configuration with its secrets decrypted,
+// kept ≤ 5 s and dropped at once on this process when an admin changes them. Decrypted secrets
+// live only in this memory.
+const serviceConfigIds = new TtlCache<string | null>({ dependsOn: ["service"], keyKind: "service" });
+const resolvedConfigs = new TtlCache<TAuthConfigInput>({ dependsOn: ["authConfig"], keyKind: "authConfig" });
 
 /** The configuration a connector uses: its own, else its service's. */
 export async function authConfigIdOf(def: Pick<TConnectorInput, "authConfigId" | "serviceId">): Promise<string> {
   if (def.authConfigId) return def.authConfigId;
-  const service = await getDb().service.findUnique({ where: { id: def.serviceId }, select: { authConfigId: true } });
-  if (!service) throw new AppError("VALIDATION", "This connector's service no longer exists.", { serviceId: ["This service no longer exists"] });
-  return service.authConfigId;
+  const id = await serviceConfigIds.get(def.serviceId, async () => {
+    const service = await getDb().service.findUnique({ where: { id: def.serviceId }, select: { authConfigId: true } });
+    return service?.authConfigId ?? null;
+  });
+  if (!id) throw new AppError("VALIDATION", "This connector's service no longer exists.", { serviceId: ["This service no longer exists"] });
+  return id;
 }
 
 /** The configuration's strategy, with its header value replaced for this run when asked to. */
@@ -60,6 +76,11 @@ function curlBody(def: TConnectorInput, inputs: TRunInputs, fields: TFormField[]
   return { kind: "binary", bytes: bodyBytes };
 }
 
+/**
+ * Runs `def` once. `action` "test" is the Test dialog (audited), "run" the REST API (`tokenId` set).
+ * Throws AppError for what stopped the run (VALIDATION, OUTBOUND_BLOCKED, TIMEOUT, ...); an
+ * upstream that answers, with any status, is a result.
+ */
 export async function runConnector(opts: {
   def: TConnectorInput;
   connectorId: string | null;
@@ -68,25 +89,51 @@ export async function runConnector(opts: {
   files?: TRunFile[];
   actor: NonNullable<TActor>;
   action: "test" | "run";
+  tokenId?: string | null;
   signal?: AbortSignal;
 }): Promise<TRunResult> {
   const { def, inputs } = opts;
-  const authConfigId = await authConfigIdOf(def);
-  const config = await resolveAuthConfig(authConfigId);
-  const formFields = def.bodyType === "FORM" ? formFieldsOf(def, inputs, opts.files ?? []) : [];
-  const req = buildRequest(def, { pathParams: inputs.pathParams, queryParams: inputs.queryParams, headers: inputs.headers, body: inputs.body, formFields });
-  const auth = overridden(strategyFor(config, { configId: authConfigId, userId: opts.actor?.id }), authHeaderName(config), inputs.authHeader);
+  const started = performance.now();
   let result: TRunResult | undefined;
   let failure: string | undefined;
+  let requestBytes = 0;
   try {
+    const authConfigId = await authConfigIdOf(def);
+    const config = await resolvedConfigs.get(authConfigId, () => resolveAuthConfig(authConfigId));
+    const formFields = def.bodyType === "FORM" ? formFieldsOf(def, inputs, opts.files ?? []) : [];
+    const req = buildRequest(def, { pathParams: inputs.pathParams, queryParams: inputs.queryParams, headers: inputs.headers, body: inputs.body, formFields });
+    requestBytes = req.body?.byteLength ?? 0;
+    const auth = overridden(strategyFor(config, { configId: authConfigId, userId: opts.actor.id }), authHeaderName(config), inputs.authHeader);
     const res = await sendRequest(req, { auth, tls: tlsFor(config), timeoutMs: def.timeoutMs, maxResponseBytes: DEFAULT_MAX_BYTES, signal: opts.signal });
-    result = { ...res, curl: toCurl(res.sent, curlBody(def, inputs, formFields, res.sent.bodyBytes)) };
+    const mapping = (def as TConnectorInput & { responseMapping?: TMappingRow[] }).responseMapping ?? [];
+    let outputs: Record<string, unknown> | undefined;
+    if (mapping.length) {
+      const enc = encodeBody(res.headers, res.body, res.truncated);
+      outputs = outputsOf(mapping, enc.bodyEncoding === "json" ? enc.body : undefined);
+    }
+    // The cURL text is for the Test dialog; the API does not return it.
+    const curl = opts.action === "test" ? toCurl(res.sent, curlBody(def, inputs, formFields, res.sent.bodyBytes)) : "";
+    result = { ...res, curl, ...(outputs ? { outputs } : {}) };
     return result;
   } catch (e) {
     failure = isAppError(e) ? e.code : "INTERNAL";
     throw e;
   } finally {
-    await audit({
+    recordRun({
+      at: new Date(),
+      source: opts.action === "test" ? "test" : "api",
+      connectorId: opts.connectorId,
+      connectorName: opts.name,
+      userId: opts.actor.id,
+      tokenId: opts.tokenId ?? null,
+      environmentId: null,
+      status: result?.status ?? null,
+      errorCode: result ? null : (failure ?? null),
+      durationMs: Math.round(performance.now() - started),
+      requestBytes: result?.sent.bodyBytes ?? requestBytes,
+      responseBytes: result?.body.length ?? 0,
+    });
+    if (opts.action === "test") await audit({
       actor: opts.actor,
       action: opts.action,
       objectType: "Connector",

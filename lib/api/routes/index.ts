@@ -1,0 +1,9 @@
+import "server-only";
+// The route table of /api/v1: one place that lists every endpoint (STYLE.md 13).
+import type { TRoute } from "../context";
+import { catalogRoutes } from "./catalog";
+import { connectorRoutes } from "./connectors";
+import { libraryRoutes } from "./library";
+import { runRoutes } from "./run";
+
+export const ROUTES: TRoute[] = [...connectorRoutes, ...runRoutes, ...catalogRoutes, ...libraryRoutes];
