@@ -1,4 +1,5 @@
-// Starts the built app for e2e: a fresh data folder and database, migrations applied, `next start`.
+// Starts the built app for e2e as `npm start` runs it (server.ts: the lean /api/v1 handler and
+// Next in one process): a fresh data folder and database, migrations applied.
 import { execFileSync, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 
@@ -17,6 +18,8 @@ const env = {
   CHECKPOINT_DISABLE: "1",
   PATCHBAY_DATA_DIR: dataDir,
   DATABASE_URL: `file:${dataDir}/e2e.db`,
+  PORT: port,
+  PATCHBAY_HOST: "127.0.0.1",
   PATCHBAY_URL: `http://127.0.0.1:${port}`,
   PATCHBAY_ADMIN_EMAIL: "",
   PATCHBAY_ADMIN_PASSWORD: "",
@@ -27,7 +30,7 @@ execFileSync("npx", ["prisma", "migrate", "deploy"], { env, stdio: "inherit" });
 // The app's output goes to Playwright and to <data dir>/server.log, which specs read to check that
 // no secret or token is ever logged.
 const log = createWriteStream(`${dataDir}/server.log`, { flags: "a" });
-const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"] });
+const child = spawn("npx", ["tsx", "--import", "./lib/server/register.mjs", "server.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
 child.stdout.on("data", (c: Buffer) => (process.stdout.write(c), log.write(c)));
 child.stderr.on("data", (c: Buffer) => (process.stderr.write(c), log.write(c)));
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));

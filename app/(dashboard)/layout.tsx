@@ -15,6 +15,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         { href: "/auth-configs", label: "Authentication" },
         { href: "/services", label: "Services" },
         { href: "/connectors", label: "Connectors" },
+        { href: "/api-tokens", label: "API tokens" },
+        { href: "/api", label: "API reference" },
         ...(user.role === "ADMIN"
           ? [
               { href: "/users", label: "Users" },

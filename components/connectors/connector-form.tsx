@@ -1,7 +1,7 @@
 "use client";
 // The connector wizard (SPEC §5.2): Name, Description, Service, Method, URL, Authentication
-// configuration, Headers, Query parameters, Body type, Body description, Form parameters. Path
-// parameters are listed live from the {name} segments of the URL.
+// configuration, Headers, Query parameters, Body type, Body description, Form parameters, Response
+// mapping. Path parameters are listed live from the {name} segments of the URL.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -34,6 +34,7 @@ const EMPTY: TConnectorFormValues = {
   bodyDescription: "",
   formParams: [],
   timeoutMs: 30_000,
+  responseMapping: [],
 };
 
 export function ConnectorForm(props: { connector: TConnectorView | null; choices: TWizardChoices }) {
@@ -48,6 +49,7 @@ export function ConnectorForm(props: { connector: TConnectorView | null; choices
   const headers = useFieldArray({ control: form.control, name: "headers" });
   const queryParams = useFieldArray({ control: form.control, name: "queryParams" });
   const formParams = useFieldArray({ control: form.control, name: "formParams" });
+  const mapping = useFieldArray({ control: form.control, name: "responseMapping" });
   const [url, bodyType, serviceId] = useWatch({ control: form.control, name: ["urlTemplate", "bodyType", "serviceId"] });
   const pathParams = pathParamNames(url ?? "");
   const { services, authConfigs } = props.choices;
@@ -81,7 +83,7 @@ export function ConnectorForm(props: { connector: TConnectorView | null; choices
     }
   });
 
-  const rowError = (list: "headers" | "queryParams" | "formParams", i: number, field: string) =>
+  const rowError = (list: "headers" | "queryParams" | "formParams" | "responseMapping", i: number, field: string) =>
     (errors[list]?.[i] as Record<string, { message?: string }> | undefined)?.[field]?.message;
 
   return (
@@ -170,6 +172,15 @@ export function ConnectorForm(props: { connector: TConnectorView | null; choices
           ))}
         </RowList>
       ) : null}
+
+      <RowList title="Response mapping" addLabel="Add output" count={mapping.fields.length} empty="No outputs." onAdd={() => mapping.append({ name: "", path: "" })}>
+        {mapping.fields.map((f, i) => (
+          <Row key={f.id} removeLabel={`Remove output ${i + 1}`} onRemove={() => mapping.remove(i)}>
+            <TextField label="Output name" placeholder="customerId" autoComplete="off" error={rowError("responseMapping", i, "name")} {...form.register(`responseMapping.${i}.name`)} />
+            <TextField label="JSON path" placeholder="$.data.id" autoComplete="off" spellCheck={false} error={rowError("responseMapping", i, "path")} {...form.register(`responseMapping.${i}.path`)} />
+          </Row>
+        ))}
+      </RowList>
 
       <div className="form-actions">
         <Button type="submit" variant="primary" pending={isSubmitting}>Save</Button>

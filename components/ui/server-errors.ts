@@ -5,7 +5,7 @@ import type { FieldValues, Path, UseFormReturn } from "react-hook-form";
 type TFailure = { ok: false; error: string; fieldErrors?: Record<string, string[]> };
 
 /** `prefix`: where the form's values sit in the action's input, e.g. "values." for { id, values }. */
-export function applyServerErrors<T extends FieldValues>(form: UseFormReturn<T>, res: TFailure, prefix = ""): void {
+export function applyServerErrors<T extends FieldValues, TOut extends FieldValues = T>(form: UseFormReturn<T, unknown, TOut>, res: TFailure, prefix = ""): void {
   const known = new Set(Object.keys(form.getValues()));
   for (const [key, messages] of Object.entries(res.fieldErrors ?? {})) {
     const field = key.startsWith(prefix) ? key.slice(prefix.length) : key;

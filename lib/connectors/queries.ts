@@ -80,7 +80,6 @@ export async function describeConnector(id: string): Promise<TConnectorDescripti
       description = c.bodyDescription;
     }
   }
-  const mapping = (c as TConnectorView & { responseMapping?: Array<{ name: string; path: string }> }).responseMapping ?? [];
   return {
     id: c.id,
     name: c.name,
@@ -97,7 +96,7 @@ export async function describeConnector(id: string): Promise<TConnectorDescripti
     headers: c.headers.map((h) => ({ name: h.name, description: h.description })),
     body: { type: c.bodyType, description },
     formParams: c.bodyType === "FORM" ? c.formParams.map((f) => ({ name: f.name, type: f.type, description: f.description })) : [],
-    outputs: mapping.map((m) => ({ name: m.name, path: m.path })),
+    outputs: c.responseMapping.map((m) => ({ name: m.name, path: m.path })),
     run: { method: "POST", path: `/api/v1/connectors/${encodeURIComponent(c.id)}/run` },
   };
 }

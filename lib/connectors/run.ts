@@ -16,7 +16,7 @@ import { toCurl, type TCurlBody } from "@/lib/http/curl";
 import { DEFAULT_MAX_BYTES, sendRequest } from "@/lib/http/execute";
 import type { TAuthStrategy, THttpResponse } from "@/lib/http/types";
 import { recordRun } from "@/lib/runs/log";
-import { outputsOf, type TMappingRow } from "./mapping";
+import { outputsOf } from "./mapping";
 import { encodeBody } from "./response-body";
 import type { TConnectorInput, TRunInputs } from "./schema";
 
@@ -97,6 +97,8 @@ export async function runConnector(opts: {
   let result: TRunResult | undefined;
   let failure: string | undefined;
   let requestBytes = 0;
+  // Tests that were sent are audited; a request refused while building (validation) sent nothing.
+  let sending = false;
   try {
     const authConfigId = await authConfigIdOf(def);
     const config = await resolvedConfigs.get(authConfigId, () => resolveAuthConfig(authConfigId));
@@ -104,8 +106,9 @@ export async function runConnector(opts: {
     const req = buildRequest(def, { pathParams: inputs.pathParams, queryParams: inputs.queryParams, headers: inputs.headers, body: inputs.body, formFields });
     requestBytes = req.body?.byteLength ?? 0;
     const auth = overridden(strategyFor(config, { configId: authConfigId, userId: opts.actor.id }), authHeaderName(config), inputs.authHeader);
+    sending = true;
     const res = await sendRequest(req, { auth, tls: tlsFor(config), timeoutMs: def.timeoutMs, maxResponseBytes: DEFAULT_MAX_BYTES, signal: opts.signal });
-    const mapping = (def as TConnectorInput & { responseMapping?: TMappingRow[] }).responseMapping ?? [];
+    const mapping = def.responseMapping;
     let outputs: Record<string, unknown> | undefined;
     if (mapping.length) {
       const enc = encodeBody(res.headers, res.body, res.truncated);
@@ -133,7 +136,7 @@ export async function runConnector(opts: {
       requestBytes: result?.sent.bodyBytes ?? requestBytes,
       responseBytes: result?.body.length ?? 0,
     });
-    if (opts.action === "test") await audit({
+    if (opts.action === "test" && sending) await audit({
       actor: opts.actor,
       action: opts.action,
       objectType: "Connector",

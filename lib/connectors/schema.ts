@@ -1,5 +1,6 @@
 // Connectors (SPEC §5.2), shared by the wizard and the actions. Pure.
 import { z } from "zod";
+import { ZResponseMapping } from "./mapping";
 
 export const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
 export const BODY_TYPES = [
@@ -58,6 +59,8 @@ export const ZConnectorInput = z
     bodyDescription: z.string().max(100_000).default(""),
     formParams: z.array(ZFormParamRow).max(100).default([]),
     timeoutMs: z.coerce.number().int().min(1000, "At least 1 s").max(300_000, "At most 5 minutes").default(30_000),
+    /** Named outputs picked from a JSON response with RFC 9535 JSONPath (SPEC §8). */
+    responseMapping: ZResponseMapping.default([]),
   })
   .superRefine((v, ctx) => {
     if (v.bodyType === "JSON" && v.bodyDescription.trim() !== "") {

@@ -7,6 +7,7 @@ import { authHeaderName } from "@/lib/auth-configs/runtime";
 import { authConfigInputs } from "@/lib/auth-configs/store";
 import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import type { TMappingRow } from "./mapping";
 import type { TConnectorInput, TConnectorListQuery } from "./schema";
 
 export const PAGE_SIZE = 50;
@@ -85,9 +86,18 @@ export async function getConnector(id: string): Promise<TConnectorView | null> {
     bodyDescription: r.bodyDescription ?? "",
     formParams: r.formParams as TConnectorInput["formParams"],
     timeoutMs: r.timeoutMs,
+    responseMapping: mappingOf(r.responseMapping),
     author: r.author?.name ?? null,
     createdAt: r.createdAt.toISOString(),
   };
+}
+
+/** The stored mapping rows; null (connectors saved before response mapping existed) means none. */
+function mappingOf(stored: Prisma.JsonValue | null): TMappingRow[] {
+  if (!Array.isArray(stored)) return [];
+  return stored.flatMap((r) =>
+    r && typeof r === "object" && !Array.isArray(r) && typeof r.name === "string" && typeof r.path === "string" ? [{ name: r.name, path: r.path }] : [],
+  );
 }
 
 /** The stored columns of a connector's input (shared with the library import). */
@@ -105,6 +115,7 @@ export function connectorData(input: TConnectorInput) {
     bodyDescription: input.bodyDescription || null,
     formParams: input.bodyType === "FORM" ? input.formParams : [],
     timeoutMs: input.timeoutMs,
+    responseMapping: input.responseMapping,
   };
 }
 

@@ -30,6 +30,8 @@ export type TTestResponse =
       timings: { dnsMs?: number; connectMs?: number; firstByteMs: number; totalMs: number };
       sent: { method: string; url: string; headers: Array<[string, string]>; bodyBytes: number; bodyPreview?: string };
       curl: string;
+      /** The response mapping's outputs, when the connector has one (SPEC §8). */
+      outputs?: Record<string, unknown>;
     }
   | TFailure;
 
@@ -103,6 +105,7 @@ export async function handleTestRequest(request: Request): Promise<Response> {
       timings: res.timings,
       sent: res.sent,
       curl: res.curl,
+      outputs: res.outputs,
     });
   } catch (e) {
     return fail(e);

@@ -46,6 +46,8 @@ const ZLibConnector = z.object({
   bodyDescription: z.string().max(100_000).default(""),
   formParams: z.array(z.unknown()).max(100).default([]),
   timeoutMs: z.number().int().default(30_000),
+  /** Rows { name, path }; absent in files from before response mapping (still version 1). */
+  responseMapping: z.array(z.unknown()).max(100).default([]),
 });
 
 export const ZLibraryFile = z.object({

@@ -1,7 +1,9 @@
 // The connectors library against a real SQLite database: export holds no secret, import reproduces
-// the same connectors, conflicts need a decision, and a failed import writes nothing.
+// the same connectors (response mapping included), conflicts need a decision, and a failed import
+// writes nothing.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { Prisma } from "@/generated/prisma/client";
 import type { TDb } from "@/lib/db";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { ZAuthConfigInput } from "@/lib/auth-configs/schema";
@@ -11,6 +13,10 @@ import { rejectsWith } from "@/lib/testing/assert";
 
 const API_KEY = "CANARY-library-apikey-71c2";
 const PASSWORD = "CANARY-library-password-a9";
+const MAPPING = [
+  { name: "customerName", path: "$.name" },
+  { name: "noteIds", path: "$.notes[?@.pinned].id" },
+];
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
 let temp: TTempDb;
@@ -50,6 +56,7 @@ async function snapshot() {
     bodyDescription: c.bodyDescription,
     formParams: c.formParams,
     timeoutMs: c.timeoutMs,
+    responseMapping: c.responseMapping,
     authConfig: c.authConfig ? { name: c.authConfig.name, sub: c.authConfig.subProtocol, settings: c.authConfig.settings, testUrl: c.authConfig.testUrl } : null,
     service: {
       name: c.service.name,
@@ -71,7 +78,7 @@ async function seed() {
   const basic = await configs.createAuthConfig(ZAuthConfigInput.parse({ name: "Admin basic", protocol: "HTTP", subProtocol: "BASIC", username: "ops", password: PASSWORD }), actor);
   const crm = await services.createService(ZServiceInput.parse({ name: "CRM", productName: "Acme CRM", productVersion: "9", apiVersion: "v2", authConfigId: key.id, logo: PNG }), actor);
   const c = (v: Record<string, unknown>) => ZConnectorInput.parse({ serviceId: crm.id, method: "GET", ...v });
-  await connectors.createConnector(c({ name: "Get customer", urlTemplate: "https://crm.example/customers/{id}", queryParams: [{ name: "expand", defaultValue: "notes", required: false }], headers: [{ name: "Accept", value: "application/json" }] }), actor);
+  await connectors.createConnector(c({ name: "Get customer", urlTemplate: "https://crm.example/customers/{id}", queryParams: [{ name: "expand", defaultValue: "notes", required: false }], headers: [{ name: "Accept", value: "application/json" }], responseMapping: MAPPING }), actor);
   await connectors.createConnector(c({ name: "Create note", method: "POST", urlTemplate: "{{BASE}}/notes", bodyType: "JSON", bodyDescription: '{"text":"hi"}', authConfigId: basic.id, timeoutMs: 5000 }), actor);
   await connectors.createConnector(c({ name: "Upload", method: "POST", urlTemplate: "https://crm.example/files", bodyType: "FORM", formParams: [{ name: "doc", type: "file" }] }), actor);
 }
@@ -87,6 +94,8 @@ describe("connectors library", () => {
     assert.ok(!text.includes("pb1."), "export contains an encrypted envelope");
     assert.equal(file.connectors.length, 3);
     assert.equal(file.authConfigs.length, 2);
+    assert.deepEqual(file.connectors.find((c) => c.name === "Get customer")?.responseMapping, MAPPING);
+    assert.deepEqual(file.connectors.find((c) => c.name === "Upload")?.responseMapping, []);
 
     await wipe();
     const preview = await lib.previewImport(JSON.parse(text));
@@ -97,6 +106,9 @@ describe("connectors library", () => {
     const result = await lib.importLibrary(JSON.parse(text), {}, actor);
     assert.deepEqual(result.created, { authConfigs: 2, services: 1, connectors: 3 });
     assert.deepEqual(await snapshot(), before);
+    const { getConnector } = await import("@/lib/connectors/store");
+    const imported = await db.connector.findUniqueOrThrow({ where: { name: "Get customer" } });
+    assert.deepEqual((await getConnector(imported.id))?.responseMapping, MAPPING);
     const stored = await db.authConfig.findMany({ omit: { secrets: false } });
     assert.ok(stored.every((c) => JSON.stringify(c.secrets) === "{}"), "imported configurations have no secrets");
     assert.equal(await db.auditEntry.count({ where: { action: "import" } }), 6);
@@ -161,6 +173,28 @@ describe("connectors library", () => {
     assert.equal(note.authConfig?.name, "Admin basic B");
   });
 
+  test("a file from before response mapping still imports, its connectors without outputs", async () => {
+    await wipe();
+    await seed();
+    const file = JSON.parse(JSON.stringify(await lib.exportLibrary(null)));
+    await wipe();
+    for (const c of file.connectors) delete c.responseMapping;
+    const result = await lib.importLibrary(file, {}, actor);
+    assert.equal(result.created.connectors, 3);
+    const { getConnector } = await import("@/lib/connectors/store");
+    for (const c of await db.connector.findMany()) assert.deepEqual((await getConnector(c.id))?.responseMapping, [], c.name);
+  });
+
+  test("a connector stored before response mapping (null) reads and exports as no outputs", async () => {
+    await wipe();
+    await seed();
+    const one = await db.connector.update({ where: { name: "Get customer" }, data: { responseMapping: Prisma.DbNull } });
+    const { getConnector } = await import("@/lib/connectors/store");
+    assert.deepEqual((await getConnector(one.id))?.responseMapping, []);
+    const file = await lib.exportLibrary([one.id]);
+    assert.deepEqual(file.connectors[0].responseMapping, []);
+  });
+
   test("invalid files are refused with where the problem is, and nothing is written", async () => {
     await wipe();
     await rejectsWith(lib.previewImport({ hello: 1 }), "VALIDATION");
@@ -176,6 +210,7 @@ describe("connectors library", () => {
           connectors: [
             { name: "C", service: "S", method: "TRACE", urlTemplate: "ftp://x" },
             { name: "C", service: "Nope", method: "GET", urlTemplate: "https://x.example" },
+            { name: "D", service: "S", method: "GET", urlTemplate: "https://x.example", responseMapping: [{ name: "id", path: "$.id" }, { name: "id", path: "$.items[" }] },
           ],
         },
         {},
@@ -189,6 +224,8 @@ describe("connectors library", () => {
       "connectors.0.urlTemplate",
       "connectors.1.name",
       "connectors.1.service",
+      "connectors.2.responseMapping.1.name",
+      "connectors.2.responseMapping.1.path",
       "services.0.authConfig",
       "services.0.logo",
     ]);

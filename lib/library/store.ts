@@ -52,6 +52,7 @@ export async function exportLibrary(connectorIds: string[] | null): Promise<TLib
       bodyDescription: c.bodyDescription ?? "",
       formParams: (c.formParams ?? []) as unknown[],
       timeoutMs: c.timeoutMs,
+      responseMapping: Array.isArray(c.responseMapping) ? c.responseMapping : [],
     })),
   };
 }

@@ -131,6 +131,7 @@ export async function resetPassword(input: { userId: string }, by: TSessionUser)
     await audit({ actor: actorOf(by), action: "reset-password", objectType: "User", objectId: user.id, objectName: user.email }, tx);
     return user.email;
   });
+  invalidate("user", input.userId);
   return { email, temporaryPassword: password };
 }
 

@@ -1,7 +1,7 @@
 "use client";
-// The Response view of the Test dialog: status, time, size, headers, the body shown by kind, and
-// the "Request sent" tab with Copy as cURL. Upstream bodies are shown as text or via <img> of a
-// sniffed raster type, never as HTML (SPEC §11).
+// The Response view of the Test dialog: status, time, size, headers, the response mapping's
+// outputs, the body shown by kind, and the "Request sent" tab with Copy as cURL. Upstream bodies are
+// shown as text or via <img> of a sniffed raster type, never as HTML (SPEC §11).
 import { useEffect, useMemo, useState, type KeyboardEvent } from "react";
 import { base64ToBytes } from "@/components/ui/base64";
 import { Button } from "@/components/ui/button";
@@ -12,6 +12,8 @@ import { JsonTree } from "./json-tree";
 
 type TOk = Extract<TTestResponse, { ok: true }>;
 const TEXT_SHOWN = 256 * 1024;
+// A path like $..* can pick most of a 10 MB body: an output's text is cut where it stops being readable.
+const OUTPUT_SHOWN = 64 * 1024;
 
 function header(headers: Array<[string, string]>, name: string): string | undefined {
   return headers.find(([n]) => n.toLowerCase() === name)?.[1];
@@ -104,6 +106,7 @@ export function ResponseView({ result, name }: { result: TOk; name: string }) {
             <summary>Response headers ({result.headers.length})</summary>
             <HeaderTable headers={result.headers} testId="response-headers" />
           </details>
+          {result.outputs && Object.keys(result.outputs).length > 0 ? <Outputs outputs={result.outputs} /> : null}
           <div className="response-body-head">
             <h3>Body</h3>
             <Button size="small" onClick={() => download(bytes, `${name.replace(/[^\w.-]+/g, "_") || "response"}-response.bin`)}>Download raw</Button>
@@ -136,6 +139,32 @@ export function ResponseView({ result, name }: { result: TOk; name: string }) {
           <pre className="response-text" data-testid="curl">{result.curl}</pre>
         </div>
       )}
+    </section>
+  );
+}
+
+/** Each output of the response mapping with its value as JSON text (null: the path found nothing). */
+function Outputs({ outputs }: { outputs: Record<string, unknown> }) {
+  return (
+    <section aria-label="Outputs">
+      <div className="response-body-head">
+        <h3>Outputs</h3>
+      </div>
+      <table className="header-table" data-testid="response-outputs">
+        <tbody>
+          {Object.entries(outputs).map(([name, value]) => {
+            const text = JSON.stringify(value) ?? "null";
+            return (
+              <tr key={name}>
+                <th scope="row" className="mono">{name}</th>
+                <td className="mono">
+                  {text.length > OUTPUT_SHOWN ? `${text.slice(0, OUTPUT_SHOWN)}… (${text.length} characters in all)` : text}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ApiTokensTable } from "@/components/api-tokens/api-tokens-table";
+import { CreateApiTokenDialog } from "@/components/api-tokens/create-api-token-dialog";
+import { PageHeader } from "@/components/ui/page-header";
+import { EXPIRY_CHOICES } from "@/lib/api-tokens/expiry";
+import { listApiTokens } from "@/lib/api-tokens/store";
+import { requireUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "API tokens" };
+
+export default async function ApiTokensPage() {
+  const user = await requireUser();
+  const tokens = await listApiTokens(user);
+  return (
+    <>
+      <PageHeader
+        title="API tokens"
+        description={user.role === "ADMIN" ? "Tokens for the REST API. As an admin you see everybody's tokens and may revoke any of them." : "Your tokens for the REST API."}
+        actions={<CreateApiTokenDialog expiryChoices={EXPIRY_CHOICES.map(({ value, label }) => ({ value, label }))} />}
+      />
+      <section className="panel" aria-labelledby="api-tokens-usage">
+        <h2 id="api-tokens-usage">Using a token</h2>
+        <p>
+          Send the token in the <code>Authorization</code> header of each request to <code>/api/v1</code>:{" "}
+          <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as the user who created it, with that user&apos;s
+          current role; it stops working when it expires, is revoked, or its user is deactivated. The{" "}
+          <Link href="/api">API reference</Link> lists every endpoint.
+        </p>
+      </section>
+      <ApiTokensTable tokens={tokens} showOwner={user.role === "ADMIN"} />
+    </>
+  );
+}
