@@ -91,7 +91,7 @@ test("an admin creates a token shown once, calls the API with it, revokes it, an
   await expect(page).toHaveTitle(/API tokens/);
   await expect(page.getByRole("heading", { name: "API tokens", level: 1 })).toBeVisible();
   await expect(page.getByText("Authorization: Bearer <token>")).toBeVisible();
-  await expect(page.getByRole("link", { name: "API reference" })).toHaveAttribute("href", "/api");
+  await expect(page.getByRole("main").getByRole("link", { name: "API reference" })).toHaveAttribute("href", "/api");
 
   const name = unique("CI pipeline");
   const token = await createToken(page, { name });
