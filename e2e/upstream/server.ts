@@ -100,6 +100,9 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
       return res.end(PNG);
     case "/none":
       return json(res, 200, { ok: true });
+    case "/text":
+      res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
+      return res.end("büsy, try later");
     case "/api-key": {
       const ok = req.headers.authorization === `Bearer ${UPSTREAM.apiKey}` || url.searchParams.get("api_key") === UPSTREAM.apiKey;
       return ok ? json(res, 200, { ok: true }) : json(res, 401, { error: "invalid api key" });
