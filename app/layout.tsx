@@ -9,6 +9,7 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = {
   title: { default: "Patchbay", template: "%s · Patchbay" },
   description: "Self-hosted connectors platform",
+  icons: { icon: [{ url: "/icon.svg", type: "image/svg+xml" }, { url: "/favicon.ico", sizes: "32x32" }] },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

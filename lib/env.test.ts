@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
-import { parseKey } from "./env";
+import { parseKey, publicUrlOf } from "./env";
 
 // A key whose base64 holds both "+" and "/" (and so "-" and "_" in base64url).
 const KEY = Buffer.from("fbff" + "00".repeat(28) + "fbff", "hex");
@@ -92,5 +92,16 @@ describe("parseKey", () => {
       "=" + KEY.toString("base64").slice(0, 43),
     ];
     for (const text of junk) assert.equal(parseKey(text), null, `accepted ${JSON.stringify(text)}`);
+  });
+});
+
+describe("publicUrlOf", () => {
+  test("unset: the base URL (and so the OAuth2 Redirect URL) follows PORT", () => {
+    assert.equal(publicUrlOf(undefined, 3000), "http://localhost:3000");
+    assert.equal(publicUrlOf(undefined, 8080), "http://localhost:8080");
+  });
+  test("set: used as given, without a trailing slash", () => {
+    assert.equal(publicUrlOf("https://patchbay.example.com/", 8080), "https://patchbay.example.com");
+    assert.equal(publicUrlOf("https://patchbay.example.com", 8080), "https://patchbay.example.com");
   });
 });

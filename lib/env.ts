@@ -52,6 +52,11 @@ const ZEnv = z.object({
   PATCHBAY_OUTBOUND_ALLOW: z.string().default(""),
 });
 
+/** PATCHBAY_URL without a trailing slash; unset, it follows PORT (not always :3000). */
+export function publicUrlOf(url: string | undefined, port: number): string {
+  return (url ?? `http://localhost:${port}`).replace(/\/+$/, "");
+}
+
 export type TEnv = Omit<z.infer<typeof ZEnv>, "PATCHBAY_URL"> & { PATCHBAY_URL: string };
 
 let cached: TEnv | undefined;
@@ -74,7 +79,7 @@ export function env(): TEnv {
     );
   }
   // Without PATCHBAY_URL the base URL (and the OAuth2 Redirect URL) follows PORT.
-  cached = { ...parsed.data, PATCHBAY_URL: (parsed.data.PATCHBAY_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, "") };
+  cached = { ...parsed.data, PATCHBAY_URL: publicUrlOf(parsed.data.PATCHBAY_URL, parsed.data.PORT) };
   // Libraries that read their own variables get them from here: Prisma's schema needs DATABASE_URL
   // (without it the CLI tries to download an engine), next-auth needs its public URL.
   process.env.DATABASE_URL = databaseUrlFor(cached);
