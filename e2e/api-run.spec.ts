@@ -53,6 +53,10 @@ async function seed() {
   };
 }
 
+test.beforeEach(async ({ context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: appOrigin });
+});
+
 test("a system outside the browser lists, describes and runs connectors with a token; runs are logged; the token never shows", async ({ page }) => {
   test.setTimeout(120_000);
   const admin = await seedUser({ role: "ADMIN" });
@@ -115,6 +119,14 @@ test("a system outside the browser lists, describes and runs connectors with a t
   const runs = await db().run.findMany({ where: { connectorId: c.refused.id } });
   expect(runs[0]).toMatchObject({ status: null, errorCode: "CONNECTION_REFUSED", source: "api" });
   expect(JSON.stringify(await db().run.findMany())).not.toContain(token);
+
+  // The connector page says how to call it from another system, with a placeholder for the token.
+  await page.goto(`/connectors/${c.json.id}`);
+  const box = page.getByRole("region", { name: "Call from another system" });
+  await expect(box).toContainText(`/api/v1/connectors/${c.json.id}/run`);
+  await expect(box).toContainText("$PATCHBAY_TOKEN");
+  await box.getByRole("button", { name: "Copy" }).click();
+  await expect(box.getByRole("status")).toContainText("Copied");
 
   // Canary: no page shows the token, the server log never had it.
   for (const path of ["/api-tokens", `/connectors/${c.json.id}`, "/connectors", "/audit"]) {

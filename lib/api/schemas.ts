@@ -62,3 +62,99 @@ export const ZErrorBody = z.object({
     requestId: z.string(),
   }),
 });
+
+// ---- Responses of the discovery and library endpoints (documentation: the handlers build these
+// bodies in lib/<domain>; lib/api/openapi.test.ts checks real answers against them).
+
+const isoDate = z.iso.datetime({ offset: true }).describe("ISO 8601 date and time");
+
+/** A page of a list: `nextCursor` is null on the last page (pass it back as `cursor`). */
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe("Pass as cursor to get the next page; null on the last page"),
+  });
+
+export const ZConnectorSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  method: z.enum(["GET", "POST", "PUT", "DELETE", "PATCH"]),
+  urlTemplate: z.string().describe("The upstream URL with {name} path parameters and {{VAR}} environment variables"),
+  service: z.object({ id: z.string(), name: z.string() }),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+export const ZConnectorsPage = pageOf(ZConnectorSummary);
+
+export const ZConnectorDescription = ZConnectorSummary.extend({
+  authConfig: z
+    .object({ id: z.string(), name: z.string(), protocol: z.string(), subProtocol: z.string(), fromService: z.boolean().describe("The service's configuration (the connector sets none of its own)") })
+    .describe("The authentication configuration the connector runs with; applied by Patchbay"),
+  timeoutMs: z.number().int(),
+  pathParams: z.array(z.string()).describe("Names of the URL's {name} segments: all required in pathParams"),
+  queryParams: z.array(z.object({ name: z.string(), description: z.string(), required: z.boolean(), default: z.string().nullable() })),
+  headers: z.array(z.object({ name: z.string(), description: z.string() })).describe("The connector's headers by name; values are not shown (they may carry credentials)"),
+  body: z.object({
+    type: z.enum(["NONE", "JSON", "FORM"]),
+    description: z.unknown().describe("For JSON: the body description (an example), parsed when it is JSON; otherwise null"),
+  }),
+  formParams: z.array(z.object({ name: z.string(), type: z.enum(["text", "file"]), description: z.string() })),
+  outputs: z.array(z.object({ name: z.string(), path: z.string().describe("RFC 9535 JSONPath into the response body") })).describe("The response mapping: run answers carry outputs with these names"),
+  run: z.object({ method: z.literal("POST"), path: z.string() }).describe("Where to run it"),
+});
+
+export const ZServiceSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  productName: z.string(),
+  productVersion: z.string(),
+  apiVersion: z.string(),
+  hasLogo: z.boolean(),
+  authConfig: z.object({ id: z.string(), name: z.string() }),
+  connectors: z.number().int().describe("How many connectors use the service"),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+export const ZServicesPage = pageOf(ZServiceSummary);
+
+export const ZAuthConfigSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  protocol: z.string(),
+  subProtocol: z.string(),
+  testUrl: z.string().nullable(),
+  settings: z.record(z.string(), z.unknown()).describe("Non-secret settings of the sub-protocol"),
+  secrets: z.record(z.string(), z.enum(["set", "not set"])).describe("Each secret field only as set / not set, never a value"),
+  needsReconnect: z.boolean(),
+  needsReconnectReason: z.string().nullable(),
+  lastTest: z.object({ at: isoDate, ok: z.boolean(), message: z.string() }).nullable(),
+  usedBy: z.object({ services: z.array(z.string()), connectors: z.array(z.string()) }),
+});
+
+export const ZAuthConfigsPage = pageOf(ZAuthConfigSummary);
+
+const libraryKind = z.enum(["authConfigs", "services", "connectors"]);
+
+export const ZLibraryImportResponse = z.discriminatedUnion("mode", [
+  z.object({
+    mode: z.literal("preview"),
+    items: z.array(z.object({ kind: libraryKind, name: z.string(), conflict: z.boolean().describe("The name is taken: import needs a decision"), detail: z.string() })),
+    needSecrets: z.array(z.string()).describe("Configurations whose secrets must be entered after the import"),
+  }),
+  z.object({
+    mode: z.literal("import"),
+    created: z.object({ authConfigs: z.number().int(), services: z.number().int(), connectors: z.number().int() }),
+    skipped: z.number().int(),
+    needSecrets: z.array(z.string()).describe("Configurations whose secrets must be entered now"),
+  }),
+]);
+
+/** The generated OpenAPI documents, in outline (their full structure is OpenAPI 3.1's). */
+export const ZOpenApiDocument = z.looseObject({
+  openapi: z.literal("3.1.0"),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});

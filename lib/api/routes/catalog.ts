@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { authConfigsPage } from "@/lib/auth-configs/queries";
 import { servicesPage } from "@/lib/services/queries";
 import type { TRoute } from "../context";
-import { ZPageQuery } from "../schemas";
+import { ZAuthConfigsPage, ZPageQuery, ZServicesPage } from "../schemas";
 
 type TPage = z.infer<typeof ZPageQuery>;
 
@@ -14,7 +14,7 @@ export const catalogRoutes: TRoute[] = [
     path: "/services",
     role: "MEMBER",
     query: ZPageQuery,
-    doc: { summary: "List services", tags: ["Services"] },
+    doc: { summary: "List services", tags: ["Services"], response: ZServicesPage },
     handler: async ({ query }) => ({ body: await servicesPage(query as TPage) }),
   },
   {
@@ -22,7 +22,7 @@ export const catalogRoutes: TRoute[] = [
     path: "/auth-configs",
     role: "MEMBER",
     query: ZPageQuery,
-    doc: { summary: "List authentication configurations (secrets only as set / not set)", tags: ["Authentication"] },
+    doc: { summary: "List authentication configurations (secrets only as set / not set)", tags: ["Authentication"], response: ZAuthConfigsPage },
     handler: async ({ query }) => ({ body: await authConfigsPage(query as TPage) }),
   },
 ];

@@ -4,6 +4,7 @@ import type { TRoute } from "../context";
 import { catalogRoutes } from "./catalog";
 import { connectorRoutes } from "./connectors";
 import { libraryRoutes } from "./library";
+import { openApiRoutes } from "./openapi";
 import { runRoutes } from "./run";
 
-export const ROUTES: TRoute[] = [...connectorRoutes, ...runRoutes, ...catalogRoutes, ...libraryRoutes];
+export const ROUTES: TRoute[] = [...connectorRoutes, ...runRoutes, ...catalogRoutes, ...libraryRoutes, ...openApiRoutes(() => ROUTES)];

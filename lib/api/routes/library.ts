@@ -3,10 +3,11 @@ import "server-only";
 // skip/rename) — admins only; the same lib/library code as the Connectors page.
 import type { z } from "zod";
 import { actorOf, audit } from "@/lib/audit";
+import { ZLibraryFile } from "@/lib/library/schema";
 import { exportLibrary, importLibrary, previewImport } from "@/lib/library/store";
 import { readJson } from "../body";
 import type { TRoute } from "../context";
-import { ZLibraryExportQuery, ZLibraryImportRequest } from "../schemas";
+import { ZLibraryExportQuery, ZLibraryImportRequest, ZLibraryImportResponse } from "../schemas";
 import { parseInput } from "../validate";
 
 const MAX_LIBRARY = 50 * 1024 * 1024;
@@ -17,7 +18,7 @@ export const libraryRoutes: TRoute[] = [
     path: "/library",
     role: "ADMIN",
     query: ZLibraryExportQuery,
-    doc: { summary: "Export the connectors library (no secrets)", tags: ["Library"] },
+    doc: { summary: "Export the connectors library (no secrets)", tags: ["Library"], response: ZLibraryFile },
     handler: async ({ query, caller }) => {
       const { ids: raw } = query as z.infer<typeof ZLibraryExportQuery>;
       const ids = raw ? raw.split(",").map((s) => s.trim()).filter(Boolean).slice(0, 10_000) : null;
@@ -35,6 +36,7 @@ export const libraryRoutes: TRoute[] = [
       description: 'mode "preview" writes nothing and lists every item with whether its name is taken; mode "import" creates everything in one transaction, each taken name needing a decision (skip or rename).',
       tags: ["Library"],
       body: ZLibraryImportRequest,
+      response: ZLibraryImportResponse,
       errors: [409, 413, 415],
     },
     handler: async ({ req, caller }) => {

@@ -11,6 +11,7 @@ import type { TConnectorInput, TRunInputs } from "@/lib/connectors/schema";
 import { isJsonType, mediaType, parseJson, parseMultipart, readBody, unsupported } from "../body";
 import type { TApiContext, TRoute } from "../context";
 import { ApiError, notFound } from "../errors";
+import { RUN_ERRORS } from "../openapi";
 import { ZRunRequest, ZRunResponse, type TRunRequest, type TRunResponse } from "../schemas";
 import { parseInput } from "../validate";
 
@@ -96,7 +97,7 @@ export const runRoutes: TRoute[] = [
       body: ZRunRequest,
       multipart: 'A "request" part with the JSON body, and one part per file Form parameter (the part name is the parameter name).',
       response: ZRunResponse,
-      errors: [409, 413, 415, 502, 504],
+      errors: RUN_ERRORS,
     },
   },
 ];
