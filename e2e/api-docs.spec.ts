@@ -30,8 +30,8 @@ test("the API page shows the reference from the app's own files and downloads th
   });
   await signIn(page, member.email, member.password);
   await page.goto("/api");
-  await expect(page).toHaveTitle(/API/);
-  await expect(page.getByRole("heading", { name: "API", level: 1 })).toBeVisible();
+  await expect(page).toHaveTitle(/API reference/);
+  await expect(page.getByRole("heading", { name: "API reference", level: 1, exact: true })).toBeVisible();
   const intro = page.getByRole("region", { name: "Calling the API" });
   await expect(intro.getByRole("link", { name: "API tokens" })).toHaveAttribute("href", "/api-tokens");
   await expect(intro.getByText("Authorization: Bearer <token>")).toBeVisible();

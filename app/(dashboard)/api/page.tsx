@@ -8,7 +8,7 @@ import { ROUTES } from "@/lib/api/routes";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 
-export const metadata: Metadata = { title: "API" };
+export const metadata: Metadata = { title: "API reference" };
 
 export default async function ApiPage() {
   await requireUser();
@@ -17,7 +17,7 @@ export default async function ApiPage() {
   const spec = buildOpenApiDocument({ routes: ROUTES, baseUrl });
   return (
     <>
-      <PageHeader title="API" description="The REST API for other systems: discover connectors and run them, with an API token." />
+      <PageHeader title="API reference" description="The REST API for other systems: discover connectors and run them, with an API token." />
       <section className="panel" aria-labelledby="api-intro">
         <h2 id="api-intro">Calling the API</h2>
         <ul>
