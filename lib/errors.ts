@@ -13,6 +13,8 @@ export type TErrorCode =
   // Outbound requests (lib/http): the message says what happened and what to do.
   | "OUTBOUND_BLOCKED"
   | "INVALID_REQUEST"
+  /** A request body over the outbound request cap (10 MB). */
+  | "PAYLOAD_TOO_LARGE"
   | "DNS_FAILURE"
   | "CONNECTION_REFUSED"
   | "CONNECTION_FAILED"

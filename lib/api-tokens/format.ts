@@ -52,10 +52,11 @@ export function displayPrefix(token: string): string {
 
 export { EXPIRY_CHOICES, expiryDate, type TExpiryChoice } from "./expiry";
 
-export type TTokenStatus = "active" | "expired" | "revoked";
+export type TTokenStatus = "active" | "expired" | "revoked" | "user deactivated";
 
-export function tokenStatus(t: { revokedAt: Date | null; expiresAt: Date | null }, now: Date): TTokenStatus {
+export function tokenStatus(t: { revokedAt: Date | null; expiresAt: Date | null; userActive?: boolean }, now: Date): TTokenStatus {
   if (t.revokedAt) return "revoked";
+  if (t.userActive === false) return "user deactivated";
   if (t.expiresAt && t.expiresAt.getTime() <= now.getTime()) return "expired";
   return "active";
 }

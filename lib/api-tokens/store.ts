@@ -47,18 +47,18 @@ export async function listApiTokens(viewer: TSessionUser, now = new Date()): Pro
   const rows = await getDb().apiToken.findMany({
     where: viewer.role === "ADMIN" ? {} : { userId: viewer.id },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    include: { user: { select: { id: true, name: true, email: true } } },
+    include: { user: { select: { id: true, name: true, email: true, active: true } } },
   });
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
     prefix: r.prefix,
-    owner: r.user,
+    owner: { id: r.user.id, name: r.user.name, email: r.user.email },
     createdAt: r.createdAt.toISOString(),
     expiresAt: r.expiresAt?.toISOString() ?? null,
     lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
     rateLimit: r.rateLimit,
-    status: tokenStatus(r, now),
+    status: tokenStatus({ ...r, userActive: r.user.active }, now),
   }));
 }
 
@@ -120,6 +120,8 @@ export async function authenticateToken(token: string, now = Date.now()): Promis
   if (row.revokedAt) throw unauthenticated("This API token was revoked.");
   if (row.expiresAt && row.expiresAt.getTime() <= now) throw unauthenticated("This API token has expired.");
   if (!row.user.active) throw unauthenticated("The user of this API token is deactivated.");
+  // As for sessions (requireCaller): after a password reset the user acts again once they chose their own.
+  if (row.user.mustChangePassword) throw new AppError("FORBIDDEN", "The user of this API token must replace a temporary password first.");
   const wait = limiter.check(row.id, row.rateLimit);
   if (wait !== null) throw new RateLimitedError(wait, row.rateLimit!);
   markUsed(row.id, now);

@@ -36,6 +36,12 @@ before(async () => {
   upstream.route("/binary", (_req, res) => res.writeHead(200, { "content-type": "image/png" }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255])));
   const echo: THandler = (req, res, body) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ method: req.method, url: req.url, contentType: req.headers["content-type"] ?? null, headers: req.headers, body: body.toString("latin1") }));
   for (const p of ["/echo/a%20b%2Fc", "/echo/1", "/echo/form"]) upstream.route(p, echo);
+  upstream.route("/deep", (_req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.setHeader("constructor", "x");
+    res.setHeader("__proto__", "y");
+    res.writeHead(200).end("[".repeat(100_000) + "]".repeat(100_000));
+  });
   upstream.route("/slow", (_req, res) => void setTimeout(() => res.writeHead(200).end("late"), 3000));
 
   const mk = async (email: string, role: string) => db.user.create({ data: { email, name: email.split("@")[0], role, passwordHash: "scrypt$x", active: true } });
@@ -68,6 +74,7 @@ before(async () => {
     bodyType: "JSON",
   });
   await connector("form", { method: "POST", urlTemplate: `${upstream.origin}/echo/form`, bodyType: "FORM", formParams: [{ name: "note", type: "text" }, { name: "doc", type: "file" }] });
+  await connector("deep", { urlTemplate: `${upstream.origin}/deep` });
   await connector("slow", { urlTemplate: `${upstream.origin}/slow`, timeoutMs: 1000 });
   await connector("refused", { urlTemplate: "http://127.0.0.1:9/nothing" });
   await connector("blocked", { urlTemplate: "http://10.255.255.1/x" });
@@ -152,9 +159,9 @@ describe("conventions", () => {
       cursor = r.json.nextCursor;
     } while (cursor);
     assert.deepEqual(names, [...names].sort());
-    assert.equal(names.length, 8);
+    assert.equal(names.length, 9);
     assert.deepEqual((await call("/connectors?q=gives")).json.items.map((c: { name: string }) => c.name), ["json"]);
-    assert.equal((await call(`/connectors?serviceId=${ids.service}&limit=200`)).json.items.length, 8);
+    assert.equal((await call(`/connectors?serviceId=${ids.service}&limit=200`)).json.items.length, 9);
   });
 });
 
@@ -175,7 +182,7 @@ describe("discovery", () => {
   test("services and configurations; secrets only as set / not set", async () => {
     const s = await call("/services");
     assert.equal(s.json.items[0].name, "Upstream");
-    assert.equal(s.json.items[0].connectors, 8);
+    assert.equal(s.json.items[0].connectors, 9);
     const c = await call("/auth-configs");
     assert.equal(c.status, 200, c.text);
     assert.deepEqual(c.json.items[0].secrets, { apiKey: "set" });
@@ -231,6 +238,15 @@ describe("run", () => {
     assert.match(body, /name="doc"; filename="a.txt"\r\nContent-Type: text\/plain\r\n\r\nfile-bytes\r\n/);
   });
 
+  test("JSON too deep to serialize again comes back as text; header names like __proto__ are plain keys", async () => {
+    const r = await post(`/connectors/${ids.deep}/run`, {});
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    assert.equal(r.json.bodyEncoding, "utf8");
+    assert.equal(r.json.body.length, 200_000);
+    assert.equal(r.json.headers.constructor, "x");
+    assert.equal(Object.getOwnPropertyDescriptor(r.json.headers, "__proto__")?.value, "y");
+  });
+
   test("no answer: 502 with the error code, 504 on timeout", async () => {
     assertError(await post(`/connectors/${ids.refused}/run`, {}), 502, "CONNECTION_REFUSED");
     assertError(await post(`/connectors/${ids.blocked}/run`, {}), 502, "OUTBOUND_BLOCKED");
@@ -247,6 +263,17 @@ describe("run", () => {
     assertError(await post(run, { pathParams: { item: "1" }, headers: { "X-Bad": "a\r\nInjected: 1" } }), 400, "VALIDATION");
     assertError(await post(run, { pathParams: { item: "1" }, headers: { "Bad Name": "x" } }), 400, "VALIDATION");
     assertError(await post(`/connectors/${ids.json}/run`, { body: { a: 1 } }), 400, "VALIDATION");
+    // Host would send the configuration's key to another virtual host; framing headers are undici's.
+    for (const name of ["Host", "content-length", "Transfer-Encoding", "Connection", "Expect", "Upgrade"]) {
+      const r = await post(run, { pathParams: { item: "1" }, headers: { [name]: "1" } });
+      assertError(r, 400, "VALIDATION");
+      assert.ok(r.json.error.details.fields[`headers.${name}`], r.text);
+    }
+    assertError(await post(run, `{"pathParams":{"item":"1"},"body":${"[".repeat(100_000)}${"]".repeat(100_000)}}`), 400, "VALIDATION");
+    const form = new FormData();
+    form.set("note", new Blob([Buffer.from("x")]), "n.txt"); // a file for the text parameter
+    assertError(await call(`/connectors/${ids.form}/run`, { method: "POST", body: form }), 400, "VALIDATION");
+    assertError(await post(`/connectors/${ids.form}/run`, { formParams: { doc: "text for the file parameter" } }), 400, "VALIDATION");
     assertError(await call(run, { method: "POST", body: "a=1", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "UNSUPPORTED_MEDIA_TYPE");
     assertError(await post("/connectors/nope/run", {}), 404, "NOT_FOUND");
     const big = await call(run, { method: "POST", body: Buffer.alloc(12 * 1024 * 1024, 0x20), headers: { "content-type": "application/json" } });
@@ -292,6 +319,11 @@ describe("tokens and roles", () => {
     await users.setActive({ userId: member.id, active: false }, admin);
     assertError(await call("/connectors", { token: memberToken }), 401, "UNAUTHENTICATED");
     await users.setActive({ userId: member.id, active: true }, admin);
+    await users.resetPassword({ userId: member.id }, admin);
+    assertError(await call("/connectors", { token: memberToken }), 403, "FORBIDDEN");
+    await db.user.update({ where: { id: member.id }, data: { mustChangePassword: false } });
+    (await import("@/lib/cache/invalidation")).invalidate("user", member.id);
+    assert.equal((await call("/connectors", { token: memberToken })).status, 200);
   });
 
   test("a per-token limit answers 429 with Retry-After", async () => {

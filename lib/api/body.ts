@@ -3,6 +3,7 @@
 // eslint-disable-next-line no-restricted-imports -- inbound: the lean server's request type
 import type { IncomingMessage } from "node:http";
 import { formatSize } from "@/lib/http/body-kind";
+import { jsonDepth, MAX_JSON_DEPTH } from "@/lib/connectors/json-depth";
 import { ApiError } from "./errors";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -61,6 +62,7 @@ export function parseJson(bytes: Buffer): unknown {
   } catch {
     throw new ApiError(400, "VALIDATION", "The request body is not valid UTF-8.");
   }
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new ApiError(400, "VALIDATION", `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
   try {
     return JSON.parse(text);
   } catch (e) {

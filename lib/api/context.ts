@@ -14,7 +14,7 @@ export type TApiContext = {
   /** The query string, checked with the route's `query` schema. */
   query: Record<string, unknown>;
   requestId: string;
-  /** The token's user; null only on routes with `auth: "none"`. */
+  /** The token's user (every route needs a token). */
   caller: TApiCaller;
   /** Aborted when the client goes away before the answer. */
   signal: AbortSignal;

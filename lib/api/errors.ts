@@ -28,6 +28,7 @@ const STATUS: Record<string, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   // The caller must (re)connect the OAuth2 configuration first: a conflict with the state of things.
   OAUTH_NOT_CONNECTED: 409,
   OAUTH_RECONNECT: 409,

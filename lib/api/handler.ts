@@ -17,9 +17,21 @@ export const API_PREFIX = "/api/v1";
 const REQUEST_ID = /^[A-Za-z0-9._:@\-]{1,128}$/;
 const table = compileRoutes(ROUTES);
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): void {
+type TAnswer = { status: number; body: unknown; requestId: string; headers?: Record<string, string> };
+
+function send(req: IncomingMessage, res: ServerResponse, answer: TAnswer): void {
   if (res.headersSent || res.destroyed) return;
-  const json = JSON.stringify(body);
+  const { requestId, headers = {} } = answer;
+  let { status } = answer;
+  let json: string;
+  try {
+    json = JSON.stringify(answer.body);
+  } catch (e) {
+    // Bodies are checked for depth before this; should something still not serialize, a clean 500.
+    console.error(`[patchbay] /api/v1 request ${requestId}: the answer could not be serialized`, e);
+    status = 500;
+    json = JSON.stringify(errorBody(toApiError(e), requestId));
+  }
   res.writeHead(status, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(json),
@@ -58,7 +70,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     const query = route.query ? (parseInput(route.query, queryObject(url), "query") as Record<string, unknown>) : emptyQuery(url);
     const ctx: TApiContext = { req, url, params, query, requestId, caller, signal: aborter.signal };
     const reply = await route.handler(ctx);
-    send(req, res, reply.status ?? 200, reply.body, requestId, reply.headers);
+    send(req, res, { status: reply.status ?? 200, body: reply.body, requestId, headers: reply.headers });
   } catch (e) {
     const err = toApiError(e);
     if (err.code === "INTERNAL") console.error(`[patchbay] /api/v1 request ${requestId} failed`, e);
@@ -66,7 +78,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
       res.destroy();
       return;
     }
-    send(req, res, err.status, errorBody(err, requestId), requestId, err.headers);
+    send(req, res, { status: err.status, body: errorBody(err, requestId), requestId, headers: err.headers });
   }
 }
 

@@ -2,7 +2,7 @@
 // and which rows the schema refuses.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { outputsOf, ZMappingRow, ZResponseMapping } from "./mapping";
+import { jsonPathProblem, outputsOf, ZMappingRow, ZResponseMapping } from "./mapping";
 import { ZConnectorInput } from "./schema";
 
 // RFC 9535 §1.5, Figure 1.
@@ -150,4 +150,11 @@ describe("rows the schema refuses", () => {
     assert.ok(!res.success);
     assert.deepEqual(res.error.issues.map((i) => i.path.join(".")).sort(), ["responseMapping.1.path", "responseMapping.2.name"]);
   });
+});
+
+test("match() and search() are refused: a backtracking regular expression over upstream data could freeze the process", () => {
+  for (const path of ['$.x[?match(@, "(a|a)*")]', '$[?search(@.name, "b.*")]']) {
+    assert.match(jsonPathProblem(path) ?? "", /not supported/);
+  }
+  assert.equal(jsonPathProblem("$.items[?@.price < 10].name"), null);
 });

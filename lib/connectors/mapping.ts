@@ -8,6 +8,9 @@ export const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The problem with a JSONPath expression, or null when it is valid RFC 9535. */
 export function jsonPathProblem(path: string): string | null {
   if (!path.startsWith("$")) return "A JSONPath starts with $ (for example $.data.id)";
+  // match() and search() run a regular expression against upstream data with a backtracking
+  // engine: a pattern like (a|a)* freezes the process on a long string. Not offered.
+  if (/\b(?:match|search)\s*\(/.test(path)) return "match() and search() are not supported in response mappings (regular expressions over upstream data)";
   try {
     query({}, path);
     return null;

@@ -1,6 +1,8 @@
 // How the run API returns an upstream body (SPEC §8): parsed when the upstream says JSON and it
 // parses, UTF-8 text when textual, else base64. Pure.
 
+import { jsonDepth, MAX_JSON_DEPTH } from "./json-depth";
+
 export type TBodyEncoding = "json" | "utf8" | "base64";
 
 const TEXTUAL = /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|ecmascript|x-www-form-urlencoded|yaml|x-yaml|csv|graphql|problem\+json|x-ndjson)\b)/i;
@@ -24,7 +26,8 @@ export function encodeBody(headers: Array<[string, string]>, bytes: Buffer, trun
       text = null; // not UTF-8 (or cut inside a character): base64 below
     }
   }
-  if (text !== null && JSON_TYPE.test(type) && !truncated) {
+  // Too deep to serialize again for the API's answer: returned as the text it is.
+  if (text !== null && JSON_TYPE.test(type) && !truncated && jsonDepth(text) <= MAX_JSON_DEPTH) {
     try {
       return { body: JSON.parse(text), bodyEncoding: "json" };
     } catch {
@@ -40,7 +43,8 @@ export function headersObject(headers: Array<[string, string]>): Record<string, 
   const out: Record<string, string> = {};
   for (const [n, v] of headers) {
     const k = n.toLowerCase();
-    out[k] = k in out ? `${out[k]}, ${v}` : v;
+    // defineProperty: a header named __proto__ is an own property like any other.
+    Object.defineProperty(out, k, { value: Object.hasOwn(out, k) ? `${out[k]}, ${v}` : v, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

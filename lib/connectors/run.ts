@@ -64,6 +64,11 @@ function formFieldsOf(def: TConnectorInput, inputs: TRunInputs, files: TRunFile[
   }
   const unknown = [...inputs.formParams.map(([n]) => n), ...files.map((f) => f.name)].filter((n) => !known.has(n));
   if (unknown.length) throw new AppError("VALIDATION", `This connector has no form parameter ${JSON.stringify(unknown[0])}.`);
+  const typeOf = new Map(def.formParams.map((p) => [p.name, p.type]));
+  const textForFile = inputs.formParams.find(([n]) => typeOf.get(n) === "file");
+  if (textForFile) throw new AppError("VALIDATION", `The form parameter ${JSON.stringify(textForFile[0])} takes a file, not text.`, { [`formParams.${textForFile[0]}`]: ["Send a file"] });
+  const fileForText = files.find((f) => typeOf.get(f.name) === "text");
+  if (fileForText) throw new AppError("VALIDATION", `The form parameter ${JSON.stringify(fileForText.name)} takes text, not a file.`, { [`formParams.${fileForText.name}`]: ["Send text"] });
   return fields;
 }
 

@@ -1,5 +1,6 @@
 // Connectors (SPEC §5.2), shared by the wizard and the actions. Pure.
 import { z } from "zod";
+import { reservedHeaderProblem } from "@/lib/http/build-request";
 import { ZResponseMapping } from "./mapping";
 
 export const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
@@ -13,7 +14,9 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const text = (max: number) => z.string().trim().max(max, `At most ${max} characters`);
 
 export const ZHeaderRow = z.object({
-  name: text(200).regex(TOKEN, "Use letters, digits and - (an HTTP header name)"),
+  name: text(200)
+    .regex(TOKEN, "Use letters, digits and - (an HTTP header name)")
+    .refine((n) => !reservedHeaderProblem(n), { error: (iss) => reservedHeaderProblem(String(iss.input)) ?? "Not allowed" }),
   value: z.string().max(8000).refine((v) => !/[\r\n\0]/.test(v), "Line breaks are not allowed in header values"),
   description: text(500).default(""),
 });

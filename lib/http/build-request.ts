@@ -41,6 +41,14 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // WHATWG URL resolves "." and ".." segments, also spelled with %2e, so a path value that forms
 // such a segment would move the request to another path (encodeURIComponent keeps dots).
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+// Headers that a connector or a run may not set: Host would send the configuration's credentials to
+// a virtual host of the caller's choosing on the same address; the others frame the message or the
+// connection, which the client (undici) owns — a wrong Content-Length would cut or hang the body.
+const RESERVED_HEADERS = new Set(["host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "expect", "proxy-connection", "proxy-authorization", "proxy-authenticate"]);
+/** Why a header name may not be set on a connector or a run, or null. Pure (the wizard uses it too). */
+export function reservedHeaderProblem(name: string): string | null {
+  return RESERVED_HEADERS.has(name.toLowerCase()) ? `${name} is set by Patchbay itself and cannot be given` : null;
+}
 // RFC 2046 bchars without space, so the boundary never needs quoting in Content-Type.
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=?]{1,70}$/;
 
@@ -175,6 +183,7 @@ function buildHeaders(def: TConnectorDef, inputs: TBuildInputs, vars: Record<str
     const field = `headers.${name}`;
     const shown = JSON.stringify(name.slice(0, 60)); // escapes CR/LF in a bad name; values are never shown
     if (!TOKEN.test(name)) p.add(field, `Header name ${shown} is not valid: use letters, digits and !#$%&'*+-.^_\`|~`);
+    else if (reservedHeaderProblem(name)) p.add(field, reservedHeaderProblem(name)!);
     const value = expand(raw, vars, field, p);
     if (/[\r\n\0]/.test(value)) p.add(field, `The value of header ${shown} contains a line break or NUL character`);
     // undici writes header values as latin1: anything beyond would be silently garbled.

@@ -97,7 +97,7 @@ describe("limits", () => {
   test("a request body over the cap is refused before sending", async () => {
     const before = srv.seen.length;
     const req: TOutgoingRequest = { method: "POST", url: `${srv.origin}/echo`, headers: [], body: Buffer.alloc(11) };
-    await rejectsWith(sendRequest(req, { ...opts, maxRequestBytes: 10 }), "INVALID_REQUEST", /request body/);
+    await rejectsWith(sendRequest(req, { ...opts, maxRequestBytes: 10 }), "PAYLOAD_TOO_LARGE", /request body/);
     assert.equal(srv.seen.length, before);
   });
 

@@ -28,7 +28,7 @@ export function validateRequest(req: TOutgoingRequest, maxRequestBytes: number):
   }
   const size = req.body?.byteLength ?? 0;
   if (size > maxRequestBytes) {
-    throw new AppError("INVALID_REQUEST", `The request body is ${formatSize(size)}; the limit is ${formatSize(maxRequestBytes)}`);
+    throw new AppError("PAYLOAD_TOO_LARGE", `The request body is ${formatSize(size)}; the limit is ${formatSize(maxRequestBytes)}`);
   }
 }
 
