@@ -36,6 +36,13 @@ export function decodeCursor(text: string): TCursor {
   return { k: parsed.data.k, id: parsed.data.id };
 }
 
+/** The Prisma `where` of the rows after `cursor` in (name, id) order; {} for the first page. */
+export function afterNameCursor(cursor: string | undefined): { OR?: Array<{ name: { gt: string } } | { name: string; id: { gt: string } }> } {
+  if (!cursor) return {};
+  const after = decodeCursor(cursor);
+  return { OR: [{ name: { gt: after.k } }, { name: after.k, id: { gt: after.id } }] };
+}
+
 /** One page of rows fetched with `take: limit + 1`, ordered by (key, id). */
 export function pageOf<T extends { id: string }>(rows: T[], limit: number, keyOf: (row: T) => string): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);

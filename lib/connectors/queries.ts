@@ -2,7 +2,7 @@ import "server-only";
 // Connectors as the REST API shows them (SPEC §8): a page of the list, and everything a caller
 // needs to call one. The hot path's cached definition lives here too.
 import type { Prisma } from "@/generated/prisma/client";
-import { decodeCursor, pageOf } from "@/lib/api/paging";
+import { afterNameCursor, pageOf } from "@/lib/api/paging";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { getDb } from "@/lib/db";
 import { pathParamNames } from "@/lib/http/build-request";
@@ -22,13 +22,11 @@ export type TConnectorSummary = {
 
 /** A page ordered by name (then id), searched like the Connectors list. */
 export async function connectorsPage(opts: { q?: string; serviceId?: string; limit: number; cursor?: string }) {
-  const after = opts.cursor ? decodeCursor(opts.cursor) : null;
-  const and: Prisma.ConnectorWhereInput[] = [];
+  const and: Prisma.ConnectorWhereInput[] = [afterNameCursor(opts.cursor)];
   if (opts.serviceId) and.push({ serviceId: opts.serviceId });
   if (opts.q) {
     and.push({ OR: [{ name: { contains: opts.q } }, { description: { contains: opts.q } }, { method: { contains: opts.q.toUpperCase() } }, { service: { name: { contains: opts.q } } }] });
   }
-  if (after) and.push({ OR: [{ name: { gt: after.k } }, { name: after.k, id: { gt: after.id } }] });
   const rows = await getDb().connector.findMany({
     where: { AND: and },
     orderBy: [{ name: "asc" }, { id: "asc" }],

@@ -23,7 +23,7 @@ import type { TConnectorInput, TRunInputs } from "./schema";
 export type TRunFile = { name: string; filename: string; contentType: string; bytes: Uint8Array };
 
 /** `outputs` when the connector has a response mapping (null per output the body does not have). */
-export type TRunResult = THttpResponse & { curl: string; outputs?: Record<string, unknown> };
+export type TRunResult = THttpResponse & { curl: string; outputs?: Record<string, unknown>; encoded?: ReturnType<typeof encodeBody> };
 
 // Hot path (SPEC §8): a service's configuration id and a configuration with its secrets decrypted,
 // kept ≤ 5 s and dropped at once on this process when an admin changes them. Decrypted secrets
@@ -115,13 +115,15 @@ export async function runConnector(opts: {
     const res = await sendRequest(req, { auth, tls: tlsFor(config), timeoutMs: def.timeoutMs, maxResponseBytes: DEFAULT_MAX_BYTES, signal: opts.signal });
     const mapping = def.responseMapping;
     let outputs: Record<string, unknown> | undefined;
+    let encoded: TRunResult["encoded"];
     if (mapping.length) {
-      const enc = encodeBody(res.headers, res.body, res.truncated);
-      outputs = outputsOf(mapping, enc.bodyEncoding === "json" ? enc.body : undefined);
+      // Kept for the API's answer, so a large body is parsed once.
+      encoded = encodeBody(res.headers, res.body, res.truncated);
+      outputs = outputsOf(mapping, encoded.bodyEncoding === "json" ? encoded.body : undefined);
     }
     // The cURL text is for the Test dialog; the API does not return it.
     const curl = opts.action === "test" ? toCurl(res.sent, curlBody(def, inputs, formFields, res.sent.bodyBytes)) : "";
-    result = { ...res, curl, ...(outputs ? { outputs } : {}) };
+    result = { ...res, curl, ...(outputs ? { outputs, encoded } : {}) };
     return result;
   } catch (e) {
     failure = isAppError(e) ? e.code : "INTERNAL";

@@ -3,12 +3,12 @@ import "server-only";
 // import (multipart: "file", "decisions" JSON, "mode" preview|import). Admins only. Route handlers
 // rather than server actions: a library with logos is larger than the actions' body limit.
 import { z } from "zod";
-import { actorOf, audit } from "@/lib/audit";
+import { actorOf } from "@/lib/audit";
 import { assertSameOrigin } from "@/lib/auth/same-origin";
 import { requireCaller } from "@/lib/auth/session";
 import { failure, failureStatus, type TFailure } from "@/lib/actions/safe-action";
 import { AppError } from "@/lib/errors";
-import { exportLibrary, importLibrary, previewImport, type TImportPreview, type TImportResult } from "./store";
+import { exportLibraryAs, importLibrary, previewImport, type TImportPreview, type TImportResult } from "./store";
 
 export type TLibraryResponse =
   | { ok: true; mode: "preview"; preview: TImportPreview }
@@ -28,8 +28,7 @@ export async function handleExport(request: Request): Promise<Response> {
     const user = await requireCaller({ role: "ADMIN" });
     const raw = new URL(request.url).searchParams.get("ids");
     const ids = raw ? raw.split(",").filter(Boolean).slice(0, 10_000) : null;
-    const file = await exportLibrary(ids);
-    await audit({ actor: actorOf(user), action: "export", objectType: "Library", objectName: ids ? `${ids.length} selected connectors` : "all connectors", details: { connectors: file.connectors.length, services: file.services.length, authConfigs: file.authConfigs.length } });
+    const file = await exportLibraryAs({ ids, actor: actorOf(user), via: "ui" });
     const stamp = new Date().toISOString().slice(0, 10);
     return new Response(JSON.stringify(file, null, 2), {
       headers: {

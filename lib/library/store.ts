@@ -10,6 +10,19 @@ import { getDb, isUniqueViolation, type TTx } from "@/lib/db";
 import { AppError, firstProblem } from "@/lib/errors";
 import { checkLibrary, libAuthConfigOf, LIBRARY_FORMAT, LIBRARY_VERSION, type TCheckedLibrary, type TKind, type TLibraryFile } from "./schema";
 
+/** exportLibrary for a user (Connectors page or GET /api/v1/library), audited. */
+export async function exportLibraryAs(opts: { ids: string[] | null; actor: NonNullable<TActor>; via: "ui" | "api" }): Promise<TLibraryFile> {
+  const file = await exportLibrary(opts.ids);
+  await audit({
+    actor: opts.actor,
+    action: "export",
+    objectType: "Library",
+    objectName: opts.ids ? `${opts.ids.length} selected connectors` : "all connectors",
+    details: { connectors: file.connectors.length, services: file.services.length, authConfigs: file.authConfigs.length, via: opts.via },
+  });
+  return file;
+}
+
 /** The connectors given (or all of them), their services and the configurations both use. */
 export async function exportLibrary(connectorIds: string[] | null): Promise<TLibraryFile> {
   const db = getDb();

@@ -1,12 +1,11 @@
 import "server-only";
 // Services as the REST API lists them (SPEC §8): a page ordered by name, without logos.
-import { decodeCursor, pageOf } from "@/lib/api/paging";
+import { afterNameCursor, pageOf } from "@/lib/api/paging";
 import { getDb } from "@/lib/db";
 
 export async function servicesPage(opts: { limit: number; cursor?: string }) {
-  const after = opts.cursor ? decodeCursor(opts.cursor) : null;
   const rows = await getDb().service.findMany({
-    where: after ? { OR: [{ name: { gt: after.k } }, { name: after.k, id: { gt: after.id } }] } : {},
+    where: afterNameCursor(opts.cursor),
     orderBy: [{ name: "asc" }, { id: "asc" }],
     take: opts.limit + 1,
     select: {

@@ -2,9 +2,9 @@ import "server-only";
 // GET /api/v1/library (export) and POST /api/v1/library (preview, then import with per-name
 // skip/rename) — admins only; the same lib/library code as the Connectors page.
 import type { z } from "zod";
-import { actorOf, audit } from "@/lib/audit";
+import { actorOf } from "@/lib/audit";
 import { ZLibraryFile } from "@/lib/library/schema";
-import { exportLibrary, importLibrary, previewImport } from "@/lib/library/store";
+import { exportLibraryAs, importLibrary, previewImport } from "@/lib/library/store";
 import { readJson } from "../body";
 import type { TRoute } from "../context";
 import { ZLibraryExportQuery, ZLibraryImportRequest, ZLibraryImportResponse } from "../schemas";
@@ -22,9 +22,7 @@ export const libraryRoutes: TRoute[] = [
     handler: async ({ query, caller }) => {
       const { ids: raw } = query as z.infer<typeof ZLibraryExportQuery>;
       const ids = raw ? raw.split(",").map((s) => s.trim()).filter(Boolean).slice(0, 10_000) : null;
-      const file = await exportLibrary(ids);
-      await audit({ actor: actorOf(caller.user), action: "export", objectType: "Library", objectName: ids ? `${ids.length} selected connectors` : "all connectors", details: { connectors: file.connectors.length, services: file.services.length, authConfigs: file.authConfigs.length, via: "api" } });
-      return { body: file };
+      return { body: await exportLibraryAs({ ids, actor: actorOf(caller.user), via: "api" }) };
     },
   },
   {

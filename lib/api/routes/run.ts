@@ -62,7 +62,7 @@ async function run(ctx: TApiContext) {
   const inputs = runInputs(def, request, files);
   try {
     const res = await runConnector({ def, connectorId: def.id, name: def.name, inputs, files, actor: { id: ctx.caller.user.id, email: ctx.caller.user.email }, action: "run", tokenId: ctx.caller.tokenId, signal: ctx.signal });
-    const { body, bodyEncoding } = encodeBody(res.headers, res.body, res.truncated);
+    const { body, bodyEncoding } = res.encoded ?? encodeBody(res.headers, res.body, res.truncated);
     const reply: TRunResponse = {
       status: res.status,
       statusText: res.statusText,
