@@ -66,3 +66,13 @@ test("pruneRuns deletes runs older than the retention", async () => {
   assert.equal(await log.pruneRuns(30, now), 1);
   assert.deepEqual((await db.run.findMany()).map((r) => r.durationMs), [2]);
 });
+
+test("pruneRuns deletes a backlog larger than one batch", async () => {
+  await db.run.deleteMany();
+  const old = new Date("2026-10-01T00:00:00Z");
+  for (let i = 0; i < 12_000; i++) log.recordRun(entry(i, old));
+  log.recordRun(entry(1, new Date("2026-12-30T00:00:00Z")));
+  await log.flushRuns();
+  assert.equal(await log.pruneRuns(30, new Date("2026-12-31T00:00:00Z")), 12_000);
+  assert.equal(await db.run.count(), 1);
+});

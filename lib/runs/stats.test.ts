@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { bucketRuns, percentile, rangeWindow, RANGES, type TRunPoint } from "./stats";
+import { bucketRuns, percentile, rangeWindow, RANGES, summarizeRuns, weightedPercentile, type TDurationSample, type THourCounts, type TRunPoint } from "./stats";
 
 const HOUR = 3_600_000;
 const run = (at: string | number, status: number | null, durationMs = 10): TRunPoint & { at: Date } => ({ at: new Date(at), status, durationMs });
@@ -38,6 +38,26 @@ describe("percentile (nearest rank)", () => {
   });
 });
 
+describe("weightedPercentile", () => {
+  test("with unit weights it is percentile(), for every p and length", () => {
+    for (let n = 0; n <= 41; n++) {
+      const values = Array.from({ length: n }, (_, i) => 3 * i + (i % 4));
+      const ones = values.map(() => 1);
+      for (let p = 0; p <= 100; p++) assert.equal(weightedPercentile(values, ones, p), percentile(values, p), `n=${n} p=${p}`);
+    }
+  });
+
+  test("a value weighs as many runs as its weight", () => {
+    // 1 stands for 1 run, 2 for 1, 3 for 98: 3 is the median and the 2nd percentile.
+    assert.equal(weightedPercentile([1, 2, 3], [1, 1, 98], 50), 3);
+    assert.equal(weightedPercentile([1, 2, 3], [1, 1, 98], 2), 2);
+    assert.equal(weightedPercentile([1, 2, 3], [1, 1, 98], 1), 1);
+    assert.equal(weightedPercentile([1, 2, 3], [0.5, 0.25, 0.25], 50), 1);
+    assert.equal(weightedPercentile([], [], 50), null);
+    assert.equal(weightedPercentile([5], [0], 50), null);
+  });
+});
+
 describe("rangeWindow", () => {
   test("24h: 24 whole UTC hours, the last one holding now", () => {
     const w = rangeWindow("24h", new Date("2026-03-10T15:42:10.500Z"));
@@ -71,6 +91,7 @@ describe("bucketRuns", () => {
       assert.deepEqual(b, { start: s.from + i * HOUR, end: s.from + (i + 1) * HOUR, count: 0, ok: 0, errors: 0, failed: 0, p50: null, p95: null });
     }
     assert.deepEqual(s.totals, { count: 0, ok: 0, errors: 0, failed: 0, p50: null, p95: null, errorRate: null });
+    assert.equal(s.sampled, 0);
   });
 
   test("7d has 28 contiguous six-hour buckets", () => {
@@ -155,6 +176,7 @@ describe("bucketRuns", () => {
     const rows = Array.from({ length: 5000 }, () => run(from + Math.floor(rand() * 7 * 24 * HOUR), [200, 404, 500, null][Math.floor(rand() * 4)], Math.floor(rand() * 1000)));
     const s = bucketRuns(rows, "7d", now);
     assert.equal(s.totals.count, 5000 - rows.filter((r) => r.at.getTime() >= s.to).length);
+    assert.equal(s.sampled, s.totals.count);
     assert.equal(s.buckets.reduce((a, b) => a + b.count, 0), s.totals.count);
     assert.equal(s.totals.ok + s.totals.errors + s.totals.failed, s.totals.count);
     for (const b of s.buckets) {
@@ -163,5 +185,117 @@ describe("bucketRuns", () => {
       assert.equal(b.p50, percentile(own, 50));
       assert.equal(b.p95, percentile(own, 95));
     }
+  });
+});
+
+describe("summarizeRuns (hourly counts and a duration sample)", () => {
+  const now = new Date("2026-03-10T15:30:00Z");
+  const from = rangeWindow("7d", now).from.getTime();
+  const hourAt = (i: number) => from + i * HOUR;
+
+  test("counts come from the hourly rows, whatever the sample; percentiles from the sample", () => {
+    const hours: THourCounts[] = [
+      { hour: hourAt(0), ok: 700, errors: 200, failed: 100 },
+      { hour: hourAt(1), ok: 5, errors: 0, failed: 0 },
+      { hour: hourAt(7), ok: 0, errors: 0, failed: 3 },
+      { hour: hourAt(-1), ok: 99, errors: 99, failed: 99 }, // before the window
+    ];
+    const samples: TDurationSample[] = [10, 20, 30].map((durationMs) => ({ hour: hourAt(0), durationMs }));
+    const s = summarizeRuns(hours, samples, "7d", now);
+    assert.deepEqual(
+      [s.buckets[0].count, s.buckets[0].ok, s.buckets[0].errors, s.buckets[0].failed, s.buckets[1].count, s.buckets[1].failed],
+      [1005, 705, 200, 100, 3, 3],
+    );
+    assert.deepEqual([s.totals.count, s.totals.ok, s.totals.errors, s.totals.failed, s.totals.errorRate], [1008, 705, 200, 103, 303 / 1008]);
+    assert.deepEqual([s.buckets[0].p50, s.buckets[0].p95, s.buckets[1].p50, s.totals.p50], [20, 30, null, 20]);
+    assert.equal(s.sampled, 3);
+  });
+
+  test("each sample stands for its hour's runs ÷ its hour's samples", () => {
+    // One bucket: hour 0 has 100 runs, 10 sampled, all slow; hour 1 has 10 runs, all sampled, fast.
+    // Unweighted, the median of the 20 samples would be 1 ms; 100 of the 110 runs took 1000 ms.
+    const hours = [
+      { hour: hourAt(0), ok: 100, errors: 0, failed: 0 },
+      { hour: hourAt(1), ok: 10, errors: 0, failed: 0 },
+    ];
+    const samples = [...Array.from({ length: 10 }, () => ({ hour: hourAt(0), durationMs: 1000 })), ...Array.from({ length: 10 }, () => ({ hour: hourAt(1), durationMs: 1 }))];
+    const s = summarizeRuns(hours, samples, "7d", now);
+    assert.deepEqual([s.buckets[0].p50, s.totals.p50], [1000, 1000]);
+    // 10 of 110 runs (9.1 %) took 1 ms: the 9th percentile is 1 ms, the 10th is 1000 ms.
+    assert.equal(s.totals.p95, 1000);
+    assert.equal(weightedPercentile([1, 1000], [10, 100], 9), 1);
+    assert.equal(weightedPercentile([1, 1000], [10, 100], 10), 1000);
+  });
+
+  test("samples of an hour without counted runs (written between the two reads) are ignored", () => {
+    const s = summarizeRuns([{ hour: hourAt(0), ok: 1, errors: 0, failed: 0 }], [{ hour: hourAt(0), durationMs: 5 }, { hour: hourAt(2), durationMs: 999 }], "7d", now);
+    assert.deepEqual([s.totals.count, s.totals.p95, s.sampled], [1, 5, 1]);
+  });
+
+  test("with every run sampled it is bucketRuns, exactly", () => {
+    let seed = 11;
+    const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const rows = Array.from({ length: 3000 }, () => run(from + Math.floor(rand() * 7 * 24 * HOUR), [200, 503, null][Math.floor(rand() * 3)], Math.floor(rand() * 500)));
+    const hours = new Map<number, THourCounts>();
+    for (const r of rows) {
+      const hour = Math.floor(r.at.getTime() / HOUR) * HOUR;
+      const h = hours.get(hour) ?? { hour, ok: 0, errors: 0, failed: 0 };
+      if (r.status === null) h.failed++;
+      else if (r.status >= 400) h.errors++;
+      else h.ok++;
+      hours.set(hour, h);
+    }
+    const samples = rows.map((r) => ({ hour: Math.floor(r.at.getTime() / HOUR) * HOUR, durationMs: r.durationMs }));
+    for (const range of ["24h", "7d"] as const) assert.deepEqual(summarizeRuns([...hours.values()], samples, range, now), bucketRuns(rows, range, now));
+  });
+
+  test("a sample drawn at rates that differ by hour gives percentiles close to the exact ones", () => {
+    // 24 hours whose runs get slower and busier through the day, each sampled down to ~1,000
+    // durations (1 in 2 up to 1 in 25, as the query's per-hour thresholds do). Tolerance: the rank
+    // of each estimate among all runs is within 1 percentile point of p for the totals (24,000
+    // samples), and within 6 points (p50) or 3 points (p95) for an hour: about 4 standard errors of
+    // a percentile of 1,000 samples.
+    let seed = 5;
+    const rand = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+    const dayStart = rangeWindow("24h", now).from.getTime();
+    const hours: THourCounts[] = [];
+    const samples: TDurationSample[] = [];
+    const exact: number[][] = [];
+    for (let h = 0; h < 24; h++) {
+      const runs = 2000 + h * 1000;
+      const every = Math.round(runs / 1000);
+      const durations = Array.from({ length: runs }, () => Math.round((100 + h * 20) * Math.exp(2 * (rand() + rand() - 1))));
+      hours.push({ hour: dayStart + h * HOUR, ok: runs, errors: 0, failed: 0 });
+      durations.forEach((durationMs, i) => i % every === 0 && samples.push({ hour: dayStart + h * HOUR, durationMs }));
+      exact.push(durations.sort((a, b) => a - b));
+    }
+    const s = summarizeRuns(hours, samples, "24h", now);
+    const rankOf = (sorted: number[], v: number) => {
+      const below = sorted.filter((x) => x < v).length;
+      const atOrBelow = sorted.filter((x) => x <= v).length;
+      return [(100 * below) / sorted.length, (100 * atOrBelow) / sorted.length];
+    };
+    const near = (sorted: number[], v: number | null, p: number, tolerance: number) => {
+      assert.ok(v !== null);
+      const [lo, hi] = rankOf(sorted, v);
+      assert.ok(hi >= p - tolerance && lo <= p + tolerance, `p${p}: ${v} ranks ${lo.toFixed(1)}–${hi.toFixed(1)}`);
+    };
+    const all = exact.flat().sort((a, b) => a - b);
+    assert.ok(s.sampled < all.length / 5);
+    assert.equal(s.totals.count, all.length);
+    near(all, s.totals.p50, 50, 1);
+    near(all, s.totals.p95, 95, 1);
+    for (const [h, b] of s.buckets.entries()) {
+      near(exact[h], b.p50, 50, 6);
+      near(exact[h], b.p95, 95, 3);
+    }
+    // Unweighted, the quiet early hours (sampled more densely) would drag the totals down.
+    const unweighted = samples.map((x) => x.durationMs).sort((a, b) => a - b);
+    assert.ok(rankOf(all, percentile(unweighted, 50)!)[1] < 45);
   });
 });

@@ -1,6 +1,7 @@
 // The run log's numbers (SPEC §8): runs sorted into time buckets with their outcomes and latency
-// percentiles. Pure: the query (lib/runs/queries.ts) hands over only `at`, `status` and
-// `durationMs`; everything else is counted here.
+// percentiles. Pure: the query (lib/runs/queries.ts) hands over each UTC hour's exact outcome
+// counts and the durations of some of the hour's runs (all of them when there are few); buckets,
+// totals and percentiles are computed here. bucketRuns does the same from individual runs.
 //
 // Buckets are aligned to UTC (whole hours, 00/06/12/18 h) so that the same run always lands in the
 // same bucket, whenever the page is loaded; the last bucket is the one `now` falls in (partly
@@ -20,6 +21,12 @@ export const RANGES: Record<TRange, { label: string; bucketMs: number; buckets: 
 /** The columns a bucket needs from a run; `at` as a Date or epoch ms. */
 export type TRunPoint = { at: Date | number; status: number | null; durationMs: number };
 
+/** One UTC hour's exact outcome counts, as the query groups them. */
+export type THourCounts = { /** Epoch ms of the hour's start. */ hour: number; ok: number; errors: number; failed: number };
+
+/** The duration of one run of `hour` (epoch ms of the hour's start), for the percentiles. */
+export type TDurationSample = { hour: number; durationMs: number };
+
 export type TOutcomes = {
   count: number;
   /** The upstream answered 1xx–3xx. */
@@ -28,7 +35,11 @@ export type TOutcomes = {
   errors: number;
   /** No answer (status null): timeout, DNS failure, refused by the outbound policy, ... */
   failed: number;
-  /** Nearest-rank percentiles of durationMs over every run, answered or not; null without runs. */
+  /**
+   * Nearest-rank percentiles of durationMs over every run, answered or not; null without runs (or,
+   * when sampled, without a sampled run). Exact when every run's duration was read (`sampled` =
+   * `totals.count`), otherwise estimated from a sample weighted per hour (see summarizeRuns).
+   */
   p50: number | null;
   p95: number | null;
 };
@@ -42,8 +53,10 @@ export type TRunStats = {
   from: number;
   to: number;
   buckets: TBucket[];
-  /** (errors + failed) / count; null without runs. */
+  /** (errors + failed) / count; null without runs. Counts are always exact. */
   totals: TOutcomes & { errorRate: number | null };
+  /** How many durations the percentiles were computed from: `totals.count` when exact. */
+  sampled: number;
 };
 
 /** The window a range covers at `now`: whole buckets, the last one holding `now`. */
@@ -64,65 +77,156 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
   return sorted[Math.min(rank, n) - 1];
 }
 
-/** Counts `rows` into the range's buckets; rows outside the window are ignored. */
-export function bucketRuns(rows: readonly TRunPoint[], range: TRange, now: Date): TRunStats {
+/**
+ * Nearest rank over weighted values: the smallest of ascending `sorted` whose cumulative weight
+ * (`weights[i]` goes with `sorted[i]`) reaches p % of the total weight. With unit weights this is
+ * exactly percentile(): the cumulative weight is then an integer, and cum ≥ x ⇔ cum ≥ ceil(x).
+ * Null when empty.
+ */
+export function weightedPercentile(sorted: ArrayLike<number>, weights: ArrayLike<number>, p: number): number | null {
+  const n = sorted.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i];
+  if (n === 0 || !(total > 0)) return null;
+  const target = (p / 100) * total;
+  let cum = 0;
+  for (let i = 0; i < n; i++) {
+    cum += weights[i];
+    if (cum >= target) return sorted[i];
+  }
+  return sorted[n - 1]; // rounding left the sum a hair short of the total
+}
+
+const hourOf = (t: number) => Math.floor(t / HOUR) * HOUR;
+
+/**
+ * The range's buckets from hourly counts and duration samples; hours outside the window are
+ * ignored (both ranges' buckets are whole UTC hours). Counts are summed from `hours`, so they are
+ * exact whatever the sample. Each sampled duration stands for (the hour's runs ÷ the hour's
+ * samples) runs, and the percentiles are weighted by that: durations drawn at different rates in
+ * different hours (a quiet hour read whole beside a busy one read one run in twenty) still
+ * estimate the bucket's and the range's percentiles without bias. When `samples` holds every run
+ * of the window, every weight is 1 and the percentiles are exact.
+ */
+export function summarizeRuns(hours: readonly THourCounts[], samples: readonly TDurationSample[], range: TRange, now: Date): TRunStats {
   const { bucketMs, buckets: n } = RANGES[range];
   const window = rangeWindow(range, now);
   const from = window.from.getTime();
   const to = window.to.getTime();
+  // The window's hours, by slot: (hour − from) / HOUR.
+  const slots = (to - from) / HOUR;
+  const slotOf = (t: number) => {
+    const hour = hourOf(t);
+    return hour >= from && hour < to ? (hour - from) / HOUR : -1;
+  };
+  const perBucket = bucketMs / HOUR;
 
-  // Pass 1: each row's bucket and the outcome counts. Pass 2 places the durations bucket by bucket
-  // in one typed array (a counting sort by bucket) so that each bucket sorts a slice of it.
-  const index = new Int32Array(rows.length);
-  const counts = new Int32Array(n);
-  const ok = new Int32Array(n);
-  const errors = new Int32Array(n);
-  const failed = new Int32Array(n);
-  for (let i = 0; i < rows.length; i++) {
-    const at = rows[i].at;
-    const t = typeof at === "number" ? at : at.getTime();
-    if (!(t >= from && t < to)) {
-      index[i] = -1;
-      continue;
-    }
-    const b = Math.floor((t - from) / bucketMs);
-    index[i] = b;
-    counts[b]++;
-    const status = rows[i].status;
-    if (status === null) failed[b]++;
-    else if (status >= 400) errors[b]++;
-    else ok[b]++;
+  const ok = new Array<number>(n).fill(0);
+  const errors = new Array<number>(n).fill(0);
+  const failed = new Array<number>(n).fill(0);
+  const runsInSlot = new Float64Array(slots);
+  for (const h of hours) {
+    const slot = slotOf(h.hour);
+    if (slot < 0) continue;
+    const b = Math.floor(slot / perBucket);
+    ok[b] += h.ok;
+    errors[b] += h.errors;
+    failed[b] += h.failed;
+    runsInSlot[slot] += h.ok + h.errors + h.failed;
   }
+
+  // A sample of an hour without counted runs (written between the two reads) stands for nothing.
+  const sampleSlot = new Int32Array(samples.length);
+  const sampledInSlot = new Float64Array(slots);
+  let m = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const slot = slotOf(samples[i].hour);
+    sampleSlot[i] = slot >= 0 && runsInSlot[slot] > 0 ? slot : -1;
+    if (sampleSlot[i] >= 0) {
+      sampledInSlot[slot]++;
+      m++;
+    }
+  }
+  // One sort of the kept durations; placing them bucket by bucket in that order (a counting sort
+  // by bucket) leaves each bucket's slice sorted too.
+  const keptValues = new Float64Array(m);
+  const keptSlots = new Int32Array(m);
+  for (let i = 0, k = 0; i < samples.length; i++) {
+    if (sampleSlot[i] < 0) continue;
+    keptValues[k] = samples[i].durationMs;
+    keptSlots[k++] = sampleSlot[i];
+  }
+  const order = new Uint32Array(m);
+  for (let k = 0; k < m; k++) order[k] = k;
+  order.sort((x, y) => keptValues[x] - keptValues[y]);
+  const allValues = new Float64Array(m);
+  const allWeights = new Float64Array(m);
   const offsets = new Int32Array(n + 1);
-  for (let b = 0; b < n; b++) offsets[b + 1] = offsets[b] + counts[b];
-  const durations = new Float64Array(offsets[n]);
+  for (let k = 0; k < m; k++) {
+    const slot = keptSlots[order[k]];
+    allValues[k] = keptValues[order[k]];
+    allWeights[k] = runsInSlot[slot] / sampledInSlot[slot];
+    offsets[Math.floor(slot / perBucket) + 1]++;
+  }
+  for (let b = 0; b < n; b++) offsets[b + 1] += offsets[b];
+  const values = new Float64Array(m);
+  const weights = new Float64Array(m);
   const fill = offsets.slice(0, n);
-  for (let i = 0; i < rows.length; i++) if (index[i] >= 0) durations[fill[index[i]]++] = rows[i].durationMs;
-  const all = durations.slice().sort();
+  for (let k = 0; k < m; k++) {
+    const at = fill[Math.floor(keptSlots[order[k]] / perBucket)]++;
+    values[at] = allValues[k];
+    weights[at] = allWeights[k];
+  }
 
   const buckets: TBucket[] = [];
   for (let b = 0; b < n; b++) {
-    const own = durations.subarray(offsets[b], offsets[b + 1]).sort();
+    const own = values.subarray(offsets[b], offsets[b + 1]);
+    const ownWeights = weights.subarray(offsets[b], offsets[b + 1]);
     buckets.push({
       start: from + b * bucketMs,
       end: from + (b + 1) * bucketMs,
-      count: counts[b],
+      count: ok[b] + errors[b] + failed[b],
       ok: ok[b],
       errors: errors[b],
       failed: failed[b],
-      p50: percentile(own, 50),
-      p95: percentile(own, 95),
+      p50: weightedPercentile(own, ownWeights, 50),
+      p95: weightedPercentile(own, ownWeights, 95),
     });
   }
   const sum = (k: "ok" | "errors" | "failed") => buckets.reduce((s, x) => s + x[k], 0);
-  const count = all.length;
-  const totals = { count, ok: sum("ok"), errors: sum("errors"), failed: sum("failed"), p50: percentile(all, 50), p95: percentile(all, 95) };
+  const totals = { ok: sum("ok"), errors: sum("errors"), failed: sum("failed") };
+  const count = totals.ok + totals.errors + totals.failed;
   return {
     range,
     bucketMs,
     from,
     to,
     buckets,
-    totals: { ...totals, errorRate: count ? (totals.errors + totals.failed) / count : null },
+    totals: {
+      count,
+      ...totals,
+      p50: weightedPercentile(allValues, allWeights, 50),
+      p95: weightedPercentile(allValues, allWeights, 95),
+      errorRate: count ? (totals.errors + totals.failed) / count : null,
+    },
+    sampled: m,
   };
+}
+
+/** Counts `rows` into the range's buckets, with exact percentiles; rows outside the window are ignored. */
+export function bucketRuns(rows: readonly TRunPoint[], range: TRange, now: Date): TRunStats {
+  const hours = new Map<number, THourCounts>();
+  const samples: TDurationSample[] = [];
+  for (const row of rows) {
+    const t = typeof row.at === "number" ? row.at : row.at.getTime();
+    if (!Number.isFinite(t)) continue;
+    const hour = hourOf(t);
+    let h = hours.get(hour);
+    if (!h) hours.set(hour, (h = { hour, ok: 0, errors: 0, failed: 0 }));
+    if (row.status === null) h.failed++;
+    else if (row.status >= 400) h.errors++;
+    else h.ok++;
+    samples.push({ hour, durationMs: row.durationMs });
+  }
+  return summarizeRuns([...hours.values()], samples, range, now);
 }
