@@ -33,7 +33,8 @@ function runsSummary(stats: TRunStats): string {
   const { count, errorRate, p50, p95 } = stats.totals;
   const label = RANGES[stats.range].label;
   if (count === 0 || errorRate === null) return `${label}: no runs.`;
-  return `${label}: ${count} ${count === 1 ? "run" : "runs"}, error rate ${percent(errorRate)}, p50 ${ms(p50)}, p95 ${ms(p95)}.`;
+  const estimated = stats.sampled < count ? ` (latency estimated from ${stats.sampled.toLocaleString("en")} sampled runs)` : "";
+  return `${label}: ${count} ${count === 1 ? "run" : "runs"}, error rate ${percent(errorRate)}, p50 ${ms(p50)}, p95 ${ms(p95)}${estimated}.`;
 }
 
 function chartOptions(stats: TRunStats, width: number): uPlot.Options {

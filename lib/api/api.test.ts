@@ -344,6 +344,12 @@ describe("tokens and roles", () => {
     assert.ok(runs.length >= 1);
     assert.ok(runs.every((r) => r.tokenId && r.userId));
     assert.equal(await db.auditEntry.count({ where: { objectType: "Connector", action: "run" } }), 0);
+    // A run refused before it was built is logged with its error code.
+    const refused = { where: { connectorId: ids.json, errorCode: "VALIDATION", status: null } };
+    const before = await db.run.count(refused);
+    await post(`/connectors/${ids.json}/run`, "{broken");
+    await flushRuns();
+    assert.equal(await db.run.count(refused), before + 1);
   });
 });
 

@@ -7,10 +7,11 @@ import { DEFAULT_MAX_BYTES } from "@/lib/http/execute";
 import { getConnectorCached } from "@/lib/connectors/queries";
 import { headersObject, encodeBody } from "@/lib/connectors/response-body";
 import { runConnector, type TRunFile } from "@/lib/connectors/run";
+import { recordRun } from "@/lib/runs/log";
 import type { TConnectorInput, TRunInputs } from "@/lib/connectors/schema";
 import { isJsonType, mediaType, parseJson, parseMultipart, readBody, unsupported } from "../body";
 import type { TApiContext, TRoute } from "../context";
-import { ApiError, notFound } from "../errors";
+import { ApiError, notFound, toApiError } from "../errors";
 import { RUN_ERRORS } from "../openapi";
 import { ZRunRequest, ZRunResponse, type TRunRequest, type TRunResponse } from "../schemas";
 import { parseInput } from "../validate";
@@ -58,8 +59,30 @@ function runInputs(def: TConnectorInput, r: TRunRequest, files: TRunFile[]): TRu
 async function run(ctx: TApiContext) {
   const def = await getConnectorCached(ctx.params.id);
   if (!def) throw notFound("No connector with this id.");
-  const { request, files } = await readRunRequest(ctx);
-  const inputs = runInputs(def, request, files);
+  const started = performance.now();
+  let prepared: { request: TRunRequest; files: TRunFile[]; inputs: TRunInputs };
+  try {
+    const { request, files } = await readRunRequest(ctx);
+    prepared = { request, files, inputs: runInputs(def, request, files) };
+  } catch (e) {
+    // A run refused before it was built (bad JSON, unknown fields, too large...) is a run too.
+    recordRun({
+      at: new Date(),
+      source: "api",
+      connectorId: def.id,
+      connectorName: def.name,
+      userId: ctx.caller.user.id,
+      tokenId: ctx.caller.tokenId,
+      environmentId: null,
+      status: null,
+      errorCode: toApiError(e).code,
+      durationMs: Math.round(performance.now() - started),
+      requestBytes: Number(ctx.req.headers["content-length"]) || 0,
+      responseBytes: 0,
+    });
+    throw e;
+  }
+  const { files, inputs } = prepared;
   try {
     const res = await runConnector({ def, connectorId: def.id, name: def.name, inputs, files, actor: { id: ctx.caller.user.id, email: ctx.caller.user.email }, action: "run", tokenId: ctx.caller.tokenId, signal: ctx.signal });
     const { body, bodyEncoding } = res.encoded ?? encodeBody(res.headers, res.body, res.truncated);
