@@ -23,6 +23,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { isDeepStrictEqual } from "node:util";
 import autocannon from "autocannon";
+import { percentile as nearestRank } from "@/lib/runs/stats";
 
 const ROOT = process.cwd();
 const seconds = (name: string, fallback: number, min = 0) => {
@@ -421,10 +422,7 @@ function cannon(t: TTarget, connections: number, duration: number, into: TAcc, u
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
+const percentile = (sorted: number[], p: number): number => nearestRank(sorted, p) ?? NaN;
 
 type TStats = { rps: number; p50: number; p99: number; errors: number; timeouts: number; non2xx: number; cpuUsPerReq: number; upstreamUsPerReq: number; loadUsPerReq: number };
 function stats(a: TAcc): TStats {

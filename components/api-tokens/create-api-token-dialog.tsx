@@ -11,14 +11,14 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { AlertMessage } from "@/components/ui/messages";
 import { applyServerErrors } from "@/components/ui/server-errors";
 import { createApiTokenAction } from "@/lib/api-tokens/actions";
-import type { TExpiryChoice } from "@/lib/api-tokens/expiry";
+import { EXPIRY_CHOICES, type TExpiryChoice } from "@/lib/api-tokens/expiry";
 import { ZCreateApiToken, type TCreateApiToken } from "@/lib/api-tokens/schema";
 import { NewTokenOnce } from "./new-token-once";
 
 type TForm = { name: string; expires: TExpiryChoice; rateLimit: string };
 const EMPTY: TForm = { name: "", expires: "90d", rateLimit: "" };
 
-export function CreateApiTokenDialog({ expiryChoices }: { expiryChoices: { value: TExpiryChoice; label: string }[] }) {
+export function CreateApiTokenDialog() {
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const form = useForm<TForm, unknown, TCreateApiToken>({ resolver: zodResolver(ZCreateApiToken) as Resolver<TForm, unknown, TCreateApiToken>, defaultValues: EMPTY });
@@ -58,7 +58,7 @@ export function CreateApiTokenDialog({ expiryChoices }: { expiryChoices: { value
             <AlertMessage>{errors.root?.serverError?.message}</AlertMessage>
             <TextField label="Name" autoComplete="off" hint="What the token is for, e.g. the system that calls the API." error={errors.name?.message} {...form.register("name")} />
             <SelectField label="Expires" error={errors.expires?.message} {...form.register("expires")}>
-              {expiryChoices.map((c) => (
+              {EXPIRY_CHOICES.map((c) => (
                 <option key={c.value} value={c.value}>{c.label}</option>
               ))}
             </SelectField>

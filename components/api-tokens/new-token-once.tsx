@@ -1,14 +1,15 @@
 "use client";
 // The new API token, shown once: a read-only field to select, a Copy button and the warning that it
 // cannot be shown again (only its SHA-256 is stored).
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef } from "react";
 import { Button } from "@/components/ui/button";
+import { useCopy } from "@/components/ui/copy";
 import { StatusMessage } from "@/components/ui/messages";
 
 export function NewTokenOnce({ name, token }: { name: string; token: string }) {
   const id = useId();
   const field = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<{ ok: boolean; text: string } | null>(null);
+  const { copy, message } = useCopy("the token");
 
   // The form's Create button is gone: put keyboard focus on the token, selected for copying.
   useEffect(() => {
@@ -37,26 +38,14 @@ export function NewTokenOnce({ name, token }: { name: string; token: string }) {
             data-testid="api-token-value"
             onFocus={(e) => e.currentTarget.select()}
           />
-          <Button
-            size="small"
-            onClick={async () => {
-              try {
-                await navigator.clipboard.writeText(token);
-                setCopied({ ok: true, text: "Copied." });
-              } catch {
-                setCopied({ ok: false, text: "Copying is not allowed here: select the token and copy it by hand." });
-              }
-            }}
-          >
+          <Button size="small" onClick={() => copy(token)}>
             Copy
           </Button>
         </div>
         <p className="field-hint" id={`${id}-hint`}>
           Send it as <code>Authorization: Bearer &lt;token&gt;</code>. It acts as you until it expires or is revoked.
         </p>
-        {copied ? (
-          <p role={copied.ok ? "status" : "alert"} className="field-hint">{copied.text}</p>
-        ) : null}
+        {message}
       </div>
     </>
   );

@@ -3,6 +3,7 @@
 import { useId, useState } from "react";
 import { useFieldArray, useWatch, type UseFormReturn } from "react-hook-form";
 import { Button } from "@/components/ui/button";
+import { useCopy } from "@/components/ui/copy";
 import { CheckboxField } from "@/components/ui/checkbox-field";
 import { SelectField, TextField } from "@/components/ui/field";
 import { Row, RowList } from "@/components/ui/row-list";
@@ -43,28 +44,18 @@ function NameValues({ form, name, title, noun }: { form: TForm; name: "authParam
 /** Read-only: this app's callback, to register at the provider; with a Copy button. */
 function RedirectUrl({ url }: { url: string }) {
   const id = useId();
-  const [copied, setCopied] = useState<string | null>(null);
+  const { copy, message } = useCopy("the URL");
   return (
     <div className="field">
       <label htmlFor={id}>Redirect URL</label>
       <div className="inline-field">
         <input id={id} readOnly value={url} className="mono" aria-describedby={`${id}-hint`} />
-        <Button
-          size="small"
-          onClick={async () => {
-            try {
-              await navigator.clipboard.writeText(url);
-              setCopied("Copied the redirect URL.");
-            } catch {
-              setCopied("Copying is not allowed here: select the URL and copy it by hand.");
-            }
-          }}
-        >
+        <Button size="small" onClick={() => copy(url)}>
           Copy
         </Button>
       </div>
       <p className="field-hint" id={`${id}-hint`}>Register this URL at the provider as the redirect (callback) URL.</p>
-      {copied ? <p role="status" className="field-hint">{copied}</p> : null}
+      {message}
     </div>
   );
 }

@@ -2,9 +2,10 @@
 // "Call from another system": the connector's run as a cURL command with the token left as a shell
 // variable, a Copy button, and where its typed OpenAPI document is. Built from the connector's
 // description (lib/connectors/queries describeConnector) by the same code as that document's example.
-import { useId, useState } from "react";
+import { useId } from "react";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
+import { useCopy } from "@/components/ui/copy";
 import { connectorOpenApiPath, runCurl, TOKEN_PLACEHOLDER, type TRunExampleConnector } from "@/lib/api/run-example";
 
 export type TCallFromAnotherSystemProps = {
@@ -16,7 +17,7 @@ export type TCallFromAnotherSystemProps = {
 
 export function CallFromAnotherSystem({ connector, baseUrl }: TCallFromAnotherSystemProps) {
   const id = useId();
-  const [copied, setCopied] = useState<{ ok: boolean; text: string } | null>(null);
+  const { copy, message } = useCopy("the command");
   const curl = runCurl({ connector, baseUrl });
   const openApiPath = connectorOpenApiPath(connector.id);
   const multipart = connector.body.type === "FORM" && connector.formParams.some((f) => f.type === "file");
@@ -33,29 +34,15 @@ export function CallFromAnotherSystem({ connector, baseUrl }: TCallFromAnotherSy
         {curl}
       </pre>
       <div className="form-actions">
-        <Button
-          size="small"
-          onClick={async () => {
-            try {
-              await navigator.clipboard.writeText(curl);
-              setCopied({ ok: true, text: "Copied" });
-            } catch {
-              setCopied({ ok: false, text: "Copying is not allowed here: select the command and copy it by hand." });
-            }
-          }}
-        >
+        <Button size="small" onClick={() => copy(curl)}>
           Copy
         </Button>
-        {copied ? (
-          <span role={copied.ok ? "status" : "alert"} className="field-hint">
-            {copied.text}
-          </span>
-        ) : null}
+        {message}
       </div>
       <p className="field-hint">
         Its typed OpenAPI document (for generating a client; send the token with it too):{" "}
         <a href={openApiPath} className="mono">
-          {baseUrl.replace(/\/+$/, "")}
+          {baseUrl}
           {openApiPath}
         </a>
       </p>

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { crc32 } from "node:zlib";
 import fc from "fast-check";
-import { base62, displayPrefix, expiryDate, generateToken, hashToken, isWellFormed, tokenStatus, TOKEN_REGEX } from "./format";
+import { expiryDate } from "./expiry";
+import { base62, displayPrefix, generateToken, hashToken, isWellFormed, tokenStatus, TOKEN_REGEX } from "./format";
 
 test("a token is pb_ + 43 base62 characters + a 6-character CRC32 check, matched by the documented regex", () => {
   const t = generateToken();

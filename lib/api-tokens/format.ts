@@ -50,8 +50,6 @@ export function displayPrefix(token: string): string {
   return token.slice(0, TOKEN_PREFIX.length + 8);
 }
 
-export { EXPIRY_CHOICES, expiryDate, type TExpiryChoice } from "./expiry";
-
 export type TTokenStatus = "active" | "expired" | "revoked" | "user deactivated";
 
 export function tokenStatus(t: { revokedAt: Date | null; expiresAt: Date | null; userActive?: boolean }, now: Date): TTokenStatus {

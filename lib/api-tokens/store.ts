@@ -9,7 +9,8 @@ import { TtlCache } from "@/lib/cache/ttl-cache";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TRole } from "@/lib/users/schema";
-import { displayPrefix, expiryDate, generateToken, hashToken, isWellFormed, tokenStatus, type TTokenStatus } from "./format";
+import { expiryDate } from "./expiry";
+import { displayPrefix, generateToken, hashToken, isWellFormed, tokenStatus, type TTokenStatus } from "./format";
 import { RateLimiter } from "./rate-limit";
 import type { TCreateApiToken } from "./schema";
 

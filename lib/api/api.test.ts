@@ -365,7 +365,7 @@ describe("generated bad input", () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom("echo", "json", "form"), raw, fc.constantFrom("application/json", "multipart/form-data; boundary=x", "text/plain", ""), async (name, body, type) => {
         const r = await call(`/connectors/${ids[name]}/run`, { method: "POST", body, headers: type ? { "content-type": type } : {} });
-        assert.ok(r.status === 200 || (r.status >= 400 && r.status < 500) || r.status === 502, `${r.status} ${r.text}`);
+        assert.ok(r.status === 200 || (r.status >= 400 && r.status < 500), `${r.status} ${r.text}`);
         if (r.status !== 200) assert.equal(typeof r.json?.error?.code, "string", r.text);
       }),
       { numRuns: 150 },

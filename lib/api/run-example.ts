@@ -2,6 +2,7 @@
 // placeholders, and the same as a cURL command. Used by the connector's OpenAPI document (its
 // example) and by the "Call from another system" box. Pure: the browser imports it too.
 import type { TConnectorDescription } from "@/lib/connectors/queries";
+import { runPath } from "@/lib/connectors/call-shape";
 import { shellQuote } from "@/lib/http/curl";
 
 /** The parts of a connector description an example needs. */
@@ -19,10 +20,6 @@ export const TOKEN_PLACEHOLDER = "$PATCHBAY_TOKEN";
 const placeholder = (name: string) => `<${name}>`;
 // Object.fromEntries: names come from the connector, and "__proto__" must stay an ordinary key.
 const record = (entries: Array<[string, string]>) => (entries.length ? Object.fromEntries(entries) : undefined);
-
-export function runPath(connectorId: string): string {
-  return `/api/v1/connectors/${encodeURIComponent(connectorId)}/run`;
-}
 
 export function connectorOpenApiPath(connectorId: string): string {
   return `/api/v1/connectors/${encodeURIComponent(connectorId)}/openapi.json`;

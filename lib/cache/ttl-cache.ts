@@ -41,12 +41,4 @@ export class TtlCache<V> {
     });
     return value;
   }
-
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-
-  clear(): void {
-    this.map.clear();
-  }
 }

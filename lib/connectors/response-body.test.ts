@@ -31,5 +31,7 @@ test("binary types are base64; no type: text only when it reads as text", () => 
 });
 
 test("headers: lower-case names, repeated ones joined", () => {
-  assert.deepEqual(headersObject([["X-A", "1"], ["x-a", "2"], ["Content-Type", "text/plain"]]), { "x-a": "1, 2", "content-type": "text/plain" });
+  assert.deepEqual({ ...headersObject([["X-A", "1"], ["x-a", "2"], ["Content-Type", "text/plain"]]) }, { "x-a": "1, 2", "content-type": "text/plain" });
+  const odd = headersObject([["__proto__", "a"], ["Constructor", "b"], ["constructor", "c"]]);
+  assert.equal(JSON.stringify(odd), '{"__proto__":"a","constructor":"b, c"}');
 });

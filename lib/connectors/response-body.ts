@@ -40,11 +40,11 @@ export function encodeBody(headers: Array<[string, string]>, bytes: Buffer, trun
 
 /** Headers as one object with lower-case names; repeated ones joined with ", " (RFC 9110 §5.3). */
 export function headersObject(headers: Array<[string, string]>): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a header named __proto__ or constructor is a key like any other.
+  const out: Record<string, string> = Object.create(null);
   for (const [n, v] of headers) {
     const k = n.toLowerCase();
-    // defineProperty: a header named __proto__ is an own property like any other.
-    Object.defineProperty(out, k, { value: Object.hasOwn(out, k) ? `${out[k]}, ${v}` : v, enumerable: true, writable: true, configurable: true });
+    out[k] = k in out ? `${out[k]}, ${v}` : v;
   }
   return out;
 }

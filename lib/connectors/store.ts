@@ -67,16 +67,17 @@ export async function listConnectors(query: TConnectorListQuery) {
   };
 }
 
-export type TConnectorView = TConnectorInput & { id: string; author: string | null; createdAt: string };
+export type TConnectorView = TConnectorInput & { id: string; service: { id: string; name: string }; author: string | null; createdAt: string; updatedAt: string };
 
 export async function getConnector(id: string): Promise<TConnectorView | null> {
-  const r = await getDb().connector.findUnique({ where: { id }, include: { author: { select: { name: true } } } });
+  const r = await getDb().connector.findUnique({ where: { id }, include: { author: { select: { name: true } }, service: { select: { id: true, name: true } } } });
   if (!r) return null;
   return {
     id: r.id,
     name: r.name,
     description: r.description,
     serviceId: r.serviceId,
+    service: r.service,
     method: r.method as TConnectorInput["method"],
     urlTemplate: r.urlTemplate,
     authConfigId: r.authConfigId ?? "",
@@ -89,6 +90,7 @@ export async function getConnector(id: string): Promise<TConnectorView | null> {
     responseMapping: mappingOf(r.responseMapping),
     author: r.author?.name ?? null,
     createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
   };
 }
 

@@ -20,31 +20,34 @@ export type TServiceView = {
   connectors: number;
 };
 
-const select = {
+/** The columns of a service view (also read by the REST API's list, lib/services/queries.ts). */
+export const serviceViewSelect = {
   id: true,
   name: true,
   productName: true,
   productVersion: true,
   apiVersion: true,
   logoContentType: true,
+  createdAt: true,
   updatedAt: true,
   authConfig: { select: { id: true, name: true } },
   _count: { select: { connectors: true } },
 } as const;
 
-type TRow = {
+export type TServiceRow = {
   id: string;
   name: string;
   productName: string | null;
   productVersion: string | null;
   apiVersion: string | null;
   logoContentType: string | null;
+  createdAt: Date;
   updatedAt: Date;
   authConfig: { id: string; name: string };
   _count: { connectors: number };
 };
 
-function toView(r: TRow): TServiceView {
+export function toServiceView(r: TServiceRow): TServiceView {
   return {
     id: r.id,
     name: r.name,
@@ -58,12 +61,12 @@ function toView(r: TRow): TServiceView {
 }
 
 export async function listServices(): Promise<TServiceView[]> {
-  return (await getDb().service.findMany({ select, orderBy: { name: "asc" } })).map(toView);
+  return (await getDb().service.findMany({ select: serviceViewSelect, orderBy: { name: "asc" } })).map(toServiceView);
 }
 
 export async function getService(id: string): Promise<TServiceView | null> {
-  const row = await getDb().service.findUnique({ where: { id }, select });
-  return row ? toView(row) : null;
+  const row = await getDb().service.findUnique({ where: { id }, select: serviceViewSelect });
+  return row ? toServiceView(row) : null;
 }
 
 export async function getServiceLogo(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null> {

@@ -3,7 +3,6 @@ import Link from "next/link";
 import { ApiTokensTable } from "@/components/api-tokens/api-tokens-table";
 import { CreateApiTokenDialog } from "@/components/api-tokens/create-api-token-dialog";
 import { PageHeader } from "@/components/ui/page-header";
-import { EXPIRY_CHOICES } from "@/lib/api-tokens/expiry";
 import { listApiTokens } from "@/lib/api-tokens/store";
 import { requireUser } from "@/lib/auth/session";
 
@@ -17,7 +16,7 @@ export default async function ApiTokensPage() {
       <PageHeader
         title="API tokens"
         description={user.role === "ADMIN" ? "Tokens for the REST API. As an admin you see everybody's tokens and may revoke any of them." : "Your tokens for the REST API."}
-        actions={<CreateApiTokenDialog expiryChoices={EXPIRY_CHOICES.map(({ value, label }) => ({ value, label }))} />}
+        actions={<CreateApiTokenDialog />}
       />
       <section className="panel" aria-labelledby="api-tokens-usage">
         <h2 id="api-tokens-usage">Using a token</h2>

@@ -6,7 +6,7 @@ import { RecentRuns } from "@/components/runs/recent-runs";
 import { RunsChart } from "@/components/runs/runs-chart";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdmin } from "@/lib/auth/session";
-import { describeConnector } from "@/lib/connectors/queries";
+import { callShapeOf } from "@/lib/connectors/call-shape";
 import { getConnector, wizardChoices } from "@/lib/connectors/store";
 import { env } from "@/lib/env";
 import { recentRuns, runStatsByRange } from "@/lib/runs/queries";
@@ -16,9 +16,9 @@ export const metadata: Metadata = { title: "Connector" };
 export default async function ConnectorPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   await requireAdmin();
-  const [connector, choices, runs, stats, described] = await Promise.all([getConnector(id), wizardChoices(), recentRuns(id), runStatsByRange(id), describeConnector(id)]);
-  if (!connector || !described) notFound();
-  const { pathParams, queryParams, body, formParams } = described;
+  const [connector, choices, runs, stats] = await Promise.all([getConnector(id), wizardChoices(), recentRuns(id), runStatsByRange(id)]);
+  if (!connector) notFound();
+  const { pathParams, queryParams, body, formParams } = callShapeOf(connector);
   return (
     <>
       <PageHeader title={connector.name} description={connector.description || undefined} />
