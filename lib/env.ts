@@ -50,6 +50,10 @@ const ZEnv = z.object({
   PATCHBAY_TRUST_PROXY: bool.default(false),
   /** Comma-separated CIDRs and host names that outbound requests may reach although internal. */
   PATCHBAY_OUTBOUND_ALLOW: z.string().default(""),
+  /** Name of the OAuth2 Service Account configuration that reads GCP Secret Manager references (SPEC §7). */
+  PATCHBAY_GCP_SECRETS_AUTH_CONFIG: z.string().optional(),
+  /** Secret Manager's REST endpoint; another value for an emulator. */
+  PATCHBAY_GCP_SECRET_MANAGER_URL: z.url({ protocol: /^https?$/ }).default("https://secretmanager.googleapis.com"),
 });
 
 /** PATCHBAY_URL without a trailing slash; unset, it follows PORT (not always :3000). */

@@ -25,6 +25,7 @@ const oneOrMany = z.union([value, z.array(value).max(100)]);
 
 export const ZRunRequest = z
   .strictObject({
+    environment: z.string().min(1).max(200).optional().describe("The environment to run in, by id or name: its overrides and {{VAR}} variables apply. Omitted: the defaults (no environment). Unknown: 400"),
     pathParams: z.record(name, value).optional().describe("Values of the URL's {name} segments"),
     queryParams: z.record(name, oneOrMany).optional().describe("Query parameters; an array repeats the name. Defined parameters left out get their default"),
     headers: z.record(name, value).optional().describe("Header values for this run: the connector's own headers or extra ones"),

@@ -32,12 +32,12 @@ export const deleteAuthConfigAction = authedAction({ schema: z.object({ id: z.st
 });
 
 export const testAuthConfigAction = authedAction(
-  { schema: z.object({ id: z.string().min(1).nullable(), values: ZAuthConfigInput.optional() }), role: "MEMBER" },
-  async ({ id, values }, { user }) => {
+  { schema: z.object({ id: z.string().min(1).nullable(), values: ZAuthConfigInput.optional(), environmentId: z.string().min(1).max(100).nullable().default(null) }), role: "MEMBER" },
+  async ({ id, values, environmentId }, { user }) => {
     if (user.role !== "ADMIN" && (values || !id)) {
       throw new AppError("FORBIDDEN", "Only administrators can test unsaved settings.");
     }
-    const result = await testAuthConfig({ id, input: user.role === "ADMIN" ? values : undefined, actor: actorOf(user) });
+    const result = await testAuthConfig({ id, input: user.role === "ADMIN" ? values : undefined, actor: actorOf(user), environmentId });
     if (id) revalidatePath("/auth-configs");
     return result;
   },

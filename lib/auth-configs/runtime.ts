@@ -20,6 +20,10 @@ export type TStrategyContext = {
   configId?: string | null;
   /** The calling user: OAuth2 without shared credentials uses this user's tokens. */
   userId?: string | null;
+  /** OAuth2: the connection whose tokens are used ("" for the defaults; see lib/environments/resolve.ts). */
+  connection?: string;
+  /** The environment the request runs in, for messages. */
+  environmentName?: string | null;
 };
 
 /** The strategy for a configuration (secrets resolved). */
@@ -38,7 +42,7 @@ export function strategyFor(config: TAuthConfigInput, ctx: TStrategyContext = {}
       return basicStrategy({ username: config.username, password: config.password, preemptive: config.preemptive });
     case "DIGEST": {
       if (!cacheKey) return digestStrategy({ username: config.username, password: config.password });
-      const key = `${cacheKey}\u0000${config.username}\u0000${config.password}`;
+      const key = `${cacheKey}\u0000${ctx.connection ?? ""}\u0000${config.username}\u0000${config.password}`;
       let strategy = digestCache.get(key);
       if (!strategy) {
         strategy = digestStrategy({ username: config.username, password: config.password });
@@ -61,7 +65,7 @@ export function strategyFor(config: TAuthConfigInput, ctx: TStrategyContext = {}
     case "OAUTH2_CLIENT_CREDENTIALS":
     case "OAUTH2_PASSWORD":
     case "OAUTH2_SERVICE_ACCOUNT":
-      return oauth2Strategy(config, { configId: ctx.configId ?? null, name: config.name, userId: ctx.userId ?? null });
+      return oauth2Strategy(config, { configId: ctx.configId ?? null, name: config.name, userId: ctx.userId ?? null, connection: ctx.connection ?? "", environmentName: ctx.environmentName ?? null });
     default:
       return assertNever(config);
   }

@@ -11,13 +11,14 @@ import { AppError } from "@/lib/errors";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { rsaPrivateKey } from "@/lib/oauth/assertion";
 import { tokensOutdated } from "@/lib/oauth/tokens";
+import { extensibleFields } from "@/lib/environments/fields";
 import { authHeaderName } from "./runtime";
 import { allowedSecretsOf, requiredSecretsOf, secretsOf, settingsOf, type TAuthConfigInput, type TSubProtocol } from "./schema";
 import { formValuesOf, withSecrets, type TAuthConfigView } from "./view";
 
 const slot = (recordId: string, key: string) => ({ model: "AuthConfig", field: `secrets.${key}`, recordId });
 
-type TRow = Omit<AuthConfig, "secrets"> & { services?: { name: string }[]; connectors?: { name: string }[] };
+type TRow = Omit<AuthConfig, "secrets"> & { services?: { name: string }[]; connectors?: { name: string }[]; tokens?: { needsReconnectReason: string | null }[] };
 
 function toView(row: TRow, secretKeys: string[]): TAuthConfigView {
   return {
@@ -28,8 +29,8 @@ function toView(row: TRow, secretKeys: string[]): TAuthConfigView {
     testUrl: row.testUrl ?? "",
     settings: (row.settings ?? {}) as Record<string, unknown>,
     secretsSet: Object.fromEntries(secretKeys.map((k) => [k, true])),
-    needsReconnect: row.needsReconnect,
-    needsReconnectReason: row.needsReconnectReason,
+    needsReconnect: (row.tokens ?? []).length > 0,
+    needsReconnectReason: row.tokens?.[0]?.needsReconnectReason ?? null,
     lastTest:
       row.lastTestAt && row.lastTestOk !== null
         ? { at: row.lastTestAt.toISOString(), ok: row.lastTestOk, message: row.lastTestMessage ?? "" }
@@ -41,6 +42,8 @@ function toView(row: TRow, secretKeys: string[]): TAuthConfigView {
 const usageInclude = {
   services: { select: { name: true }, orderBy: { name: "asc" as const } },
   connectors: { select: { name: true }, orderBy: { name: "asc" as const } },
+  // "Needs reconnect" of the default connection (No environment); environments: needsReconnectOf().
+  tokens: { where: { connection: "", needsReconnect: true }, select: { needsReconnectReason: true }, take: 1 },
 };
 
 export async function listAuthConfigs(): Promise<TAuthConfigView[]> {
@@ -132,6 +135,10 @@ export async function updateAuthConfig(id: string, input: TAuthConfigInput, acto
       const settings = settingsOf(input);
       const outdated = tokensOutdated({ subProtocol: row.subProtocol, settings: row.settings as Record<string, unknown> }, { subProtocol: input.subProtocol, settings }, Object.keys(replaced));
       if (outdated) await tx.oAuthToken.deleteMany({ where: { authConfigId: id } });
+      // Environment overrides of fields the new sub-protocol does not have would never apply again.
+      if (row.subProtocol !== input.subProtocol) {
+        await tx.envOverride.deleteMany({ where: { authConfigId: id, fieldId: { notIn: extensibleFields(input.subProtocol).map((f) => f.id) } } });
+      }
       await tx.authConfig.update({
         where: { id },
         data: {
@@ -141,7 +148,6 @@ export async function updateAuthConfig(id: string, input: TAuthConfigInput, acto
           settings: settings as object,
           secrets: { ...kept, ...sealAll(id, replaced) },
           testUrl: input.testUrl || null,
-          ...(outdated ? { needsReconnect: false, needsReconnectReason: null } : {}),
         },
       });
       await audit({ actor, action: "update", objectType: "AuthConfig", objectId: id, objectName: input.name, details: { subProtocol: input.subProtocol, secretsReplaced: Object.keys(replaced), secretsDropped: dropped } }, tx);

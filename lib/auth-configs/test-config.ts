@@ -8,7 +8,9 @@ import { oauth2Strategy, tokenFor } from "@/lib/oauth/strategy";
 import { sendRequest } from "@/lib/http/execute";
 import { strategyFor, tlsFor } from "./runtime";
 import { isOAuth2, type TAuthConfigInput } from "./schema";
-import { isStoredAsIs, recordTestResult, resolveAuthConfig } from "./store";
+import { isStoredAsIs, recordTestResult } from "./store";
+import { effectiveConfig, environmentRuntime } from "@/lib/environments/runtime";
+import type { TEnvironmentRef } from "@/lib/environments/resolve";
 
 export type TAuthTestResult = {
   ok: boolean;
@@ -19,6 +21,8 @@ export type TAuthTestResult = {
   bodyExcerpt?: string;
   /** Where to fix it, e.g. the configuration's page to connect an OAuth2 account. */
   link?: TErrorLink;
+  /** The environment the test ran in; null: No environment (the defaults). */
+  environment: TEnvironmentRef | null;
 };
 
 const EXCERPT = 300;
@@ -33,25 +37,28 @@ function excerpt(body: Buffer): string {
  * (a new one, or a refreshed one for Authorization Code) and say when it expires and its scope;
  * the Test URL is then optional.
  */
-export async function testAuthConfig(opts: { id: string | null; input?: TAuthConfigInput; actor: TActor }): Promise<TAuthTestResult> {
-  const config = await resolveAuthConfig(opts.id, opts.input);
+export async function testAuthConfig(opts: { id: string | null; input?: TAuthConfigInput; actor: TActor; environmentId?: string | null }): Promise<TAuthTestResult> {
+  const environment = await environmentRuntime(opts.environmentId);
+  const { config, connection } = await effectiveConfig({ configId: opts.id, input: opts.input, environment });
+  const envRef = environment ? { id: environment.id, name: environment.name } : null;
+  const environmentName = environment?.name ?? null;
   const oauth = isOAuth2(config);
   if (!config.testUrl && !oauth) {
     throw new AppError("VALIDATION", "Enter a Test URL to test against.", { testUrl: ["Enter a Test URL to test against"] });
   }
-  let result: TAuthTestResult;
+  let result: Omit<TAuthTestResult, "environment">;
   let link: TErrorLink | undefined;
   try {
     let auth;
     let tokenLine = "";
     if (oauth) {
       // A new (or refreshed) token first: its facts are part of the result, and the Test URL gets it.
-      const ctx = { configId: opts.id, name: config.name, userId: opts.actor?.id ?? null };
+      const ctx = { configId: opts.id, name: config.name, userId: opts.actor?.id ?? null, connection, environmentName };
       const token = await tokenFor(config, ctx, { force: true });
       tokenLine = `Token obtained.${tokenFacts(token)}`;
       auth = oauth2Strategy(config, ctx, token);
     } else {
-      auth = strategyFor(config, { configId: opts.id, userId: opts.actor?.id });
+      auth = strategyFor(config, { configId: opts.id, userId: opts.actor?.id, connection, environmentName });
     }
     if (!config.testUrl) {
       result = { ok: true, message: tokenLine };
@@ -73,15 +80,16 @@ export async function testAuthConfig(opts: { id: string | null; input?: TAuthCon
     result = { ok: false, message: e.message };
     link = e.link;
   }
-  // "Last test" describes the saved configuration: unsaved changes do not count.
-  if (opts.id && (!opts.input || (await isStoredAsIs(opts.id, opts.input)))) await recordTestResult(opts.id, result);
+  // "Last test" describes the saved configuration with its defaults: unsaved changes and tests in an
+  // environment do not count.
+  if (opts.id && !environment && (!opts.input || (await isStoredAsIs(opts.id, opts.input)))) await recordTestResult(opts.id, result);
   await audit({
     actor: opts.actor,
     action: "test",
     objectType: "AuthConfig",
     objectId: opts.id,
     objectName: config.name,
-    details: { ok: result.ok, status: result.status ?? null, saved: Boolean(opts.id) },
+    details: { ok: result.ok, status: result.status ?? null, saved: Boolean(opts.id), environment: environmentName },
   });
-  return link ? { ...result, link } : result;
+  return { ...result, environment: envRef, ...(link ? { link } : {}) };
 }

@@ -4,8 +4,8 @@ import "server-only";
 // outbound request path. The Test dialog and the REST run API (§8) share it: one code path.
 // Every run goes to the run log; Tests (a user's action in the UI) are audited too, API runs not.
 import { audit, type TActor } from "@/lib/audit";
-import type { TAuthConfigInput } from "@/lib/auth-configs/schema";
-import { resolveAuthConfig } from "@/lib/auth-configs/store";
+import { effectiveConfig, environmentRuntime, type TEnvironmentRuntime } from "@/lib/environments/runtime";
+import type { TEffectiveConfig, TEnvironmentRef } from "@/lib/environments/resolve";
 import { authHeaderName, strategyFor, tlsFor } from "@/lib/auth-configs/runtime";
 import { withHeader } from "@/lib/auth-configs/strategies/shared";
 import { TtlCache } from "@/lib/cache/ttl-cache";
@@ -13,6 +13,7 @@ import { getDb } from "@/lib/db";
 import { AppError, isAppError } from "@/lib/errors";
 import { buildRequest, type TFormField } from "@/lib/http/build-request";
 import { toCurl, type TCurlBody } from "@/lib/http/curl";
+import { maskValues } from "@/lib/http/request-parts";
 import { DEFAULT_MAX_BYTES, sendRequest } from "@/lib/http/execute";
 import type { TAuthStrategy, THttpResponse } from "@/lib/http/types";
 import { recordRun } from "@/lib/runs/log";
@@ -23,13 +24,23 @@ import type { TConnectorInput, TRunInputs } from "./schema";
 export type TRunFile = { name: string; filename: string; contentType: string; bytes: Uint8Array };
 
 /** `outputs` when the connector has a response mapping (null per output the body does not have). */
-export type TRunResult = THttpResponse & { curl: string; outputs?: Record<string, unknown>; encoded?: ReturnType<typeof encodeBody> };
+export type TRunResult = THttpResponse & {
+  curl: string;
+  outputs?: Record<string, unknown>;
+  encoded?: ReturnType<typeof encodeBody>;
+  /** The environment the run used; null for the defaults. */
+  environment: TEnvironmentRef | null;
+};
 
-// Hot path (SPEC §8): a service's configuration id and a configuration with its secrets decrypted,
-// kept ≤ 5 s and dropped at once on this process when an admin changes them. Decrypted secrets
-// live only in this memory.
+// Hot path (SPEC §8): a service's configuration id and a configuration as it is in an environment
+// (secrets decrypted), kept ≤ 5 s and dropped at once on this process when an admin changes the
+// configuration or an environment. Decrypted secrets live only in this memory.
 const serviceConfigIds = new TtlCache<string | null>({ dependsOn: ["service"], keyKind: "service" });
-const resolvedConfigs = new TtlCache<TAuthConfigInput>({ dependsOn: ["authConfig"], keyKind: "authConfig" });
+const effectiveConfigs = new TtlCache<TEffectiveConfig>({ dependsOn: ["authConfig", "environment"] });
+
+function cachedEffective(configId: string, environment: TEnvironmentRuntime | null): Promise<TEffectiveConfig> {
+  return effectiveConfigs.get(`${configId}\u0000${environment?.id ?? ""}`, () => effectiveConfig({ configId, environment }));
+}
 
 /** The configuration a connector uses: its own, else its service's. */
 export async function authConfigIdOf(def: Pick<TConnectorInput, "authConfigId" | "serviceId">): Promise<string> {
@@ -42,11 +53,15 @@ export async function authConfigIdOf(def: Pick<TConnectorInput, "authConfigId" |
   return id;
 }
 
-/** The configuration's strategy, with its header value replaced for this run when asked to. */
-function overridden(base: TAuthStrategy, header: string | null, value: string | undefined): TAuthStrategy {
-  if (!header || !value) return base;
+/**
+ * The configuration's strategy, with its header value replaced for this run when asked to, and the
+ * values of secret variables masked wherever the request shows them (Request sent, cURL).
+ */
+function overridden(base: TAuthStrategy, header: string | null, value: string | undefined, secretValues: string[]): TAuthStrategy {
+  const masked = secretValues.length ? { ...base, sensitive: { ...base.sensitive, values: [...(base.sensitive.values ?? []), ...secretValues] } } : base;
+  if (!header || !value) return masked;
   return {
-    sensitive: { headers: [...base.sensitive.headers, header], query: base.sensitive.query },
+    sensitive: { ...masked.sensitive, headers: [...masked.sensitive.headers, header] },
     authorize: async (req) => withHeader(req, header, value),
   };
 }
@@ -95,6 +110,8 @@ export async function runConnector(opts: {
   actor: NonNullable<TActor>;
   action: "test" | "run";
   tokenId?: string | null;
+  /** Id or name of the environment to run in; null or absent: the defaults. */
+  environment?: string | null;
   signal?: AbortSignal;
 }): Promise<TRunResult> {
   const { def, inputs } = opts;
@@ -104,13 +121,24 @@ export async function runConnector(opts: {
   let requestBytes = 0;
   // Tests that were sent are audited; a request refused while building (validation) sent nothing.
   let sending = false;
+  let environment: TEnvironmentRuntime | null = null;
   try {
+    environment = await environmentRuntime(opts.environment);
     const authConfigId = await authConfigIdOf(def);
-    const config = await resolvedConfigs.get(authConfigId, () => resolveAuthConfig(authConfigId));
+    const { config, connection } = await cachedEffective(authConfigId, environment);
     const formFields = def.bodyType === "FORM" ? formFieldsOf(def, inputs, opts.files ?? []) : [];
-    const req = buildRequest(def, { pathParams: inputs.pathParams, queryParams: inputs.queryParams, headers: inputs.headers, body: inputs.body, formFields });
+    const req = buildRequest(def, {
+      pathParams: inputs.pathParams,
+      queryParams: inputs.queryParams,
+      headers: inputs.headers,
+      body: inputs.body,
+      formFields,
+      variables: environment?.variables ?? {},
+      environmentName: environment?.name ?? null,
+    });
     requestBytes = req.body?.byteLength ?? 0;
-    const auth = overridden(strategyFor(config, { configId: authConfigId, userId: opts.actor.id }), authHeaderName(config), inputs.authHeader);
+    const strategy = strategyFor(config, { configId: authConfigId, userId: opts.actor.id, connection, environmentName: environment?.name ?? null });
+    const auth = overridden(strategy, authHeaderName(config), inputs.authHeader, environment?.secretValues ?? []);
     sending = true;
     const res = await sendRequest(req, { auth, tls: tlsFor(config), timeoutMs: def.timeoutMs, maxResponseBytes: DEFAULT_MAX_BYTES, signal: opts.signal });
     const mapping = def.responseMapping;
@@ -122,8 +150,9 @@ export async function runConnector(opts: {
       outputs = outputsOf(mapping, encoded.bodyEncoding === "json" ? encoded.body : undefined);
     }
     // The cURL text is for the Test dialog; the API does not return it.
-    const curl = opts.action === "test" ? toCurl(res.sent, curlBody(def, inputs, formFields, res.sent.bodyBytes)) : "";
-    result = { ...res, curl, ...(outputs ? { outputs, encoded } : {}) };
+    const curl = opts.action === "test" ? maskValues(toCurl(res.sent, curlBody(def, inputs, formFields, res.sent.bodyBytes)), environment?.secretValues ?? []) : "";
+    const ref = environment ? { id: environment.id, name: environment.name } : null;
+    result = { ...res, curl, environment: ref, ...(outputs ? { outputs, encoded } : {}) };
     return result;
   } catch (e) {
     failure = isAppError(e) ? e.code : "INTERNAL";
@@ -136,7 +165,7 @@ export async function runConnector(opts: {
       connectorName: opts.name,
       userId: opts.actor.id,
       tokenId: opts.tokenId ?? null,
-      environmentId: null,
+      environmentId: environment?.id ?? null,
       status: result?.status ?? null,
       errorCode: result ? null : (failure ?? null),
       durationMs: Math.round(performance.now() - started),
@@ -149,7 +178,11 @@ export async function runConnector(opts: {
       objectType: "Connector",
       objectId: opts.connectorId,
       objectName: opts.name,
-      details: result ? { status: result.status, truncated: result.truncated, saved: Boolean(opts.connectorId) } : { error: failure ?? null, saved: Boolean(opts.connectorId) },
+      details: {
+        ...(result ? { status: result.status, truncated: result.truncated } : { error: failure ?? null }),
+        saved: Boolean(opts.connectorId),
+        ...(environment ? { environment: environment.name } : {}),
+      },
     });
   }
 }

@@ -109,6 +109,8 @@ export const ZTestRequest = z
   .object({
     connectorId: z.string().min(1).max(100).nullable().default(null),
     connector: ZConnectorInput.optional(),
+    /** The environment to run in (the header's switcher); null: No environment (the defaults). */
+    environmentId: z.string().min(1).max(100).nullable().default(null),
     inputs: ZRunInputs.default(ZRunInputs.parse({})),
   })
   .refine((v) => v.connectorId !== null || v.connector !== undefined, "Give a connector id or the connector's values");

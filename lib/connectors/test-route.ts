@@ -32,6 +32,8 @@ export type TTestResponse =
       curl: string;
       /** The response mapping's outputs, when the connector has one (SPEC §8). */
       outputs?: Record<string, unknown>;
+      /** The environment the test ran in; null: No environment (the defaults). */
+      environment: { id: string; name: string } | null;
     }
   | TFailure;
 
@@ -80,7 +82,7 @@ export async function handleTestRequest(request: Request): Promise<Response> {
     const { json, files } = await readForm(request);
     const parsed = ZTestRequest.safeParse(json);
     if (!parsed.success) throw new AppError("VALIDATION", "Some fields need attention.", fieldErrorsOf(parsed.error));
-    const { connectorId, connector, inputs } = parsed.data;
+    const { connectorId, connector, inputs, environmentId } = parsed.data;
     // Members run saved connectors as they are; only admins try out unsaved definitions.
     if (connector && user.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only administrators can test unsaved connectors.");
     let def = connector;
@@ -91,7 +93,7 @@ export async function handleTestRequest(request: Request): Promise<Response> {
       def ??= saved ?? undefined;
       if (saved && !connector) name = saved.name;
     }
-    const res = await runConnector({ def: def!, connectorId: connectorId ?? null, name, inputs, files, actor: actorOf(user), action: "test", signal: request.signal });
+    const res = await runConnector({ def: def!, connectorId: connectorId ?? null, name, inputs, files, environment: environmentId, actor: actorOf(user), action: "test", signal: request.signal });
     return reply({
       ok: true,
       status: res.status,
@@ -106,6 +108,7 @@ export async function handleTestRequest(request: Request): Promise<Response> {
       sent: res.sent,
       curl: res.curl,
       outputs: res.outputs,
+      environment: res.environment,
     });
   } catch (e) {
     return fail(e);

@@ -147,6 +147,18 @@ describe("environment variables", () => {
     const errs3 = fieldErrors(() => buildRequest(d, { pathParams: { id: "1" }, body: "{{NOPE}}", variables }));
     assert.match(errs3.body[0], /\{\{NOPE\}\}/);
   });
+  test("a missing variable names the variable and the environment; one without a value says so; nothing is sent literally", () => {
+    const missing = fieldErrors(() => buildRequest(d, { pathParams: { id: "1" }, variables: { VERSION: "1", TENANT: "t", REGION: "r" }, environmentName: "Staging" }));
+    assert.equal(missing.url[0], 'The environment "Staging" has no variable BASE_URL: define it under Environments');
+    const noValue = fieldErrors(() => buildRequest(d, { pathParams: { id: "1" }, variables: { ...variables, TENANT: null }, environmentName: "Prod" }));
+    assert.equal(noValue["headers.X-Tenant"][0], 'The variable TENANT has no value in the environment "Prod": enter it under Environments');
+    const none = fieldErrors(() => buildRequest(d, { pathParams: { id: "1" } }));
+    assert.match(none.url[0], /^\{\{BASE_URL\}\} is an environment variable: choose an environment that defines BASE_URL$/);
+  });
+  test("an empty value is a value (sent empty), unlike a missing one", () => {
+    const req = buildRequest(def({ urlTemplate: "https://h.example/x", headers: [{ name: "X-A", value: "[{{EMPTY}}]" }] }), { variables: { EMPTY: "" }, environmentName: "E" });
+    assert.deepEqual(header(req.headers, "x-a"), ["[]"]);
+  });
   test("the name of an inherited property is not a variable", () => {
     assert.ok(fieldErrors(() => buildRequest(def({ urlTemplate: "https://h.example/{{toString}}" }), {})).url);
   });

@@ -28,9 +28,13 @@ export type TBuildInputs = {
   /** JSON text, for bodyType JSON. */
   body?: string;
   formFields?: TFormField[];
-  /** {{VAR}} values of the active environment. */
-  variables?: Record<string, string>;
+  /** {{VAR}} values of the active environment; null: the variable exists but has no value yet. */
+  variables?: Record<string, string | null>;
+  /** The active environment's name, for the message about a missing variable; null: none. */
+  environmentName?: string | null;
 };
+
+type TVars = { values: Record<string, string | null>; environment: string | null };
 
 // One pass over the template for both kinds of placeholder, so a variable's value can never be
 // re-read as a path parameter and a path value never as a variable. `{{...}}` is tried first.
@@ -73,12 +77,19 @@ class Problems {
   }
 }
 
-/** Replaces {{VAR}} in connector text; an unknown variable is reported against `field`. */
-function expand(text: string, vars: Record<string, string>, field: string, p: Problems): string {
+/**
+ * Replaces {{VAR}} in connector text. A variable the environment lacks, or has without a value, is
+ * reported against `field`, naming the variable and the environment — never sent literally or empty.
+ */
+function expand(text: string, vars: TVars, field: string, p: Problems): string {
   return text.replace(/\{\{([^{}]*)\}\}/g, (whole, raw: string) => {
     const name = raw.trim();
-    if (Object.hasOwn(vars, name) && typeof vars[name] === "string") return vars[name];
-    p.add(field, `Unknown environment variable {{${name}}}: define it in the active environment`);
+    const value = Object.hasOwn(vars.values, name) ? vars.values[name] : undefined;
+    if (typeof value === "string") return value;
+    const shown = name.slice(0, 100);
+    if (vars.environment === null) p.add(field, `{{${shown}}} is an environment variable: choose an environment that defines ${shown}`);
+    else if (value === null) p.add(field, `The variable ${shown} has no value in the environment "${vars.environment}": enter it under Environments`);
+    else p.add(field, `The environment "${vars.environment}" has no variable ${shown}: define it under Environments`);
     return whole;
   });
 }
@@ -93,7 +104,7 @@ function encode(value: string, field: string, p: Problems): string {
   }
 }
 
-function buildUrl(def: TConnectorDef, inputs: TBuildInputs, vars: Record<string, string>, p: Problems): string {
+function buildUrl(def: TConnectorDef, inputs: TBuildInputs, vars: TVars, p: Problems): string {
   const given = inputs.pathParams ?? {};
   const ranges: Array<{ name: string; start: number; end: number }> = [];
   let out = "";
@@ -146,7 +157,7 @@ function checkUrl(raw: string): string {
 }
 
 /** Defined params first in their order (given values, else the default), then undefined extras. */
-function buildQuery(def: TConnectorDef, inputs: TBuildInputs, vars: Record<string, string>, p: Problems): string {
+function buildQuery(def: TConnectorDef, inputs: TBuildInputs, vars: TVars, p: Problems): string {
   const given = inputs.queryParams ?? [];
   const defined = new Set(def.queryParams.map((q) => q.name));
   const pairs: Array<[string, string]> = [];
@@ -166,7 +177,7 @@ function buildQuery(def: TConnectorDef, inputs: TBuildInputs, vars: Record<strin
   return pairs.map(([n, v]) => `${encode(n, field(n), p)}=${encode(v, field(n), p)}`).join("&");
 }
 
-function buildHeaders(def: TConnectorDef, inputs: TBuildInputs, vars: Record<string, string>, p: Problems): THeaderList {
+function buildHeaders(def: TConnectorDef, inputs: TBuildInputs, vars: TVars, p: Problems): THeaderList {
   const headers: THeaderList = def.headers.map((h) => [h.name, h.value]);
   for (const [name, value] of Object.entries(inputs.headers ?? {})) {
     const lower = name.toLowerCase();
@@ -211,7 +222,7 @@ function randomBoundary(): string {
   return "----PatchbayFormBoundary" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function buildMultipart(fields: TFormField[], vars: Record<string, string>, p: Problems, given?: string): { body: Uint8Array; boundary: string } {
+function buildMultipart(fields: TFormField[], vars: TVars, p: Problems, given?: string): { body: Uint8Array; boundary: string } {
   const utf8 = new TextEncoder();
   const parts = fields.map((f) => {
     const field = `formFields.${f.name}`;
@@ -240,7 +251,7 @@ function buildMultipart(fields: TFormField[], vars: Record<string, string>, p: P
 }
 
 export function buildRequest(def: TConnectorDef, inputs: TBuildInputs, opts: { boundary?: string } = {}): TOutgoingRequest {
-  const vars = inputs.variables ?? {};
+  const vars: TVars = { values: inputs.variables ?? {}, environment: inputs.environmentName ?? null };
   const p = new Problems();
   const rawUrl = buildUrl(def, inputs, vars, p);
   const headers = buildHeaders(def, inputs, vars, p);

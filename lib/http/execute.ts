@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { getDispatcher, withConnectTimings, type TConnectTimings, type TResolve } from "./dispatcher";
 import { toAppError } from "./net-errors";
 import { checkUrl, parseOutboundAllow, type TOutboundPolicy } from "./outbound-policy";
-import { maskedSent, maskQuery, removeQuery, stripCredentials, validateRequest, withWireHeaders } from "./request-parts";
+import { maskedSent, maskQuery, maskValues, removeQuery, stripCredentials, validateRequest, withWireHeaders } from "./request-parts";
 import type { TAuthStrategy, THeaderList, THttpResponse, TOutgoingRequest, TSensitive, TTlsOptions } from "./types";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -212,7 +212,7 @@ async function exchange(
         await discard(res.body);
         if (new URL(target).origin !== new URL(unsigned.url).origin) crossed = true;
         hopUrl = crossed ? removeQuery(target, sensitive.query) : target;
-        redirects.push(maskQuery(hopUrl, sensitive.query));
+        redirects.push(maskValues(maskQuery(hopUrl, sensitive.query), sensitive.values));
         continue;
       }
 

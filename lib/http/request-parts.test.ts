@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { AppError } from "@/lib/errors";
-import { maskedSent, maskQuery, removeQuery, stripCredentials, validateRequest } from "./request-parts";
+import { maskedSent, maskQuery, maskValues, removeQuery, stripCredentials, validateRequest } from "./request-parts";
 import { MASK, type TOutgoingRequest } from "./types";
 
 const sensitive = { headers: ["X-Api-Key"], query: ["api_key", "sig"] };
@@ -87,5 +87,28 @@ describe("validateRequest", () => {
   test("refuses a body over the cap and accepts one at the cap", () => {
     assert.throws(invalid({ body: new Uint8Array(101) }), (e) => e instanceof AppError && e.code === "PAYLOAD_TOO_LARGE");
     validateRequest({ ...ok, body: new Uint8Array(100) }, 100);
+  });
+});
+
+describe("maskValues", () => {
+  test("masks every occurrence, raw and percent-encoded, longest first; short values are left alone", () => {
+    const values = ["s3cr3t value", "abc"];
+    assert.equal(maskValues("https://h/x?k=s3cr3t%20value&b=s3cr3t value", values), `https://h/x?k=${MASK}&b=${MASK}`);
+    assert.equal(maskValues("abc abc", values), "abc abc");
+    assert.equal(maskValues("nothing", undefined), "nothing");
+  });
+  test("a value cut off at the end of a truncated preview is masked too", () => {
+    assert.equal(maskValues('{"k":"s3cr3', ["s3cr3t value"], { truncated: true }), `{"k":"${MASK}`);
+    assert.equal(maskValues('{"k":"s3cr3', ["s3cr3t value"]), '{"k":"s3cr3');
+  });
+  test("maskedSent masks secret values in the URL, header values and body preview", () => {
+    const sent = maskedSent(
+      { method: "POST", url: "https://h.example/p/TOPSECRET?q=TOPSECRET", headers: [["X-A", "Bearer TOPSECRET"], ["Content-Type", "application/json"]], body: new TextEncoder().encode('{"a":"TOPSECRET"}') },
+      { headers: [], query: [], values: ["TOPSECRET"] },
+    );
+    assert.equal(sent.url, `https://h.example/p/${MASK}?q=${MASK}`);
+    assert.deepEqual(sent.headers[0], ["X-A", `Bearer ${MASK}`]);
+    assert.equal(sent.bodyPreview, `{"a":"${MASK}"}`);
+    assert.ok(!JSON.stringify(sent).includes("TOPSECRET"));
   });
 });

@@ -131,16 +131,43 @@ function preview(body: Uint8Array, contentType: string | undefined, sensitive: T
   return text;
 }
 
+/** Shorter secret values are not searched for: masking every "a" would hide the request, not a secret. */
+const MIN_MASKED_VALUE = 4;
+
+/**
+ * `text` with every occurrence of the values (as typed, and percent-encoded as a URL carries them)
+ * replaced by MASK; a value cut off at the end of a preview is masked too. Pure.
+ */
+export function maskValues(text: string, values: readonly string[] | undefined, opts: { truncated?: boolean } = {}): string {
+  if (!values?.length) return text;
+  const forms = [...new Set(values.filter((v) => v.length >= MIN_MASKED_VALUE).flatMap((v) => [v, encodeURI(v), encodeURIComponent(v)]))].sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const f of forms) out = out.split(f).join(MASK);
+  if (opts.truncated) {
+    for (const f of forms) {
+      for (let n = Math.min(f.length - 1, out.length); n >= MIN_MASKED_VALUE; n--) {
+        if (out.endsWith(f.slice(0, n))) {
+          out = out.slice(0, out.length - n) + MASK;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** The request as it went over the wire, with every secret value replaced by MASK. */
 export function maskedSent(req: TOutgoingRequest, sensitive: TSensitive): TSentRequest {
   const mask = sensitiveHeaderNames(sensitive);
   const body = req.body ?? null;
+  const values = sensitive.values;
+  const shown = body && body.byteLength ? preview(body, headerValue(req.headers, "content-type"), sensitive) : undefined;
   return {
     method: req.method,
-    url: maskQuery(req.url, sensitive.query),
-    headers: req.headers.map(([n, v]) => [n, mask.includes(n.toLowerCase()) ? MASK : v]),
+    url: maskValues(maskQuery(req.url, sensitive.query), values),
+    headers: req.headers.map(([n, v]) => [n, mask.includes(n.toLowerCase()) ? MASK : maskValues(v, values)]),
     bodyBytes: body?.byteLength ?? 0,
-    bodyPreview: body && body.byteLength ? preview(body, headerValue(req.headers, "content-type"), sensitive) : undefined,
+    bodyPreview: shown === undefined ? undefined : maskValues(shown, values, { truncated: body!.byteLength > PREVIEW_BYTES }),
   };
 }
 

@@ -25,7 +25,12 @@ export type TTlsOptions = {
 };
 
 /** What a strategy reports as secret in the requests it authorizes, for masking "Request sent". */
-export type TSensitive = { headers: string[]; query: string[] };
+export type TSensitive = {
+  headers: string[];
+  query: string[];
+  /** Secret values (an environment's secret variables) masked wherever they appear: URL, header values, body preview. */
+  values?: string[];
+};
 
 /**
  * Applies one authentication configuration to requests (one file per sub-protocol under

@@ -5,14 +5,14 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { audit, actorOf } from "@/lib/audit";
 import type { TSessionUser } from "@/lib/auth/session";
-import { authConfigInputs, resolveAuthConfig } from "@/lib/auth-configs/store";
+import { effectiveConfig, environmentRuntime } from "@/lib/environments/runtime";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { requestToken } from "./grants";
 import { authorizationUrl, codeChallengeS256, describeOAuthError, newCodeVerifier, newState, oauthErrorOf, stateHash, tokenFacts } from "./protocol";
-import { clearNeedsReconnect, ownerKeyOf, saveTokens, SHARED_OWNER } from "./tokens";
+import { ownerKeyOf, saveTokens, SHARED_OWNER } from "./tokens";
 
 export const STATE_TTL_MS = 10 * 60_000;
 /** Finished or abandoned states are kept a day, for the banner and for "already used". */
@@ -25,22 +25,23 @@ export function redirectUrl(): string {
   return new URL("/api/oauth/callback", env().PATCHBAY_URL).href;
 }
 
-/** The configuration's settings; with `secrets`, decrypted too (only the code exchange needs them). */
-async function authCodeConfig(configId: string, secrets: boolean) {
-  const config = secrets ? await resolveAuthConfig(configId) : (await authConfigInputs([configId]))[0]?.input;
-  if (!config) throw new AppError("NOT_FOUND", "This authentication configuration no longer exists.");
+/** The configuration as it is in the environment (null: the defaults), and its connection. */
+async function authCodeConfig(configId: string, environmentId: string | null) {
+  const environment = await environmentRuntime(environmentId);
+  const { config, connection } = await effectiveConfig({ configId, environment });
   if (config.subProtocol !== "OAUTH2_AUTH_CODE") {
     throw new AppError("VALIDATION", "Only OAuth2 Authorization Code configurations are connected; the other grants get their token by themselves.");
   }
-  return config;
+  return { config, connection, environment };
 }
 
 /**
- * Starts Connect for `user`: stores a fresh state (and PKCE verifier) and returns the provider's
- * authorization URL. Shared credentials are connected by administrators; per-user ones by anybody.
+ * Starts Connect for `user` in an environment (null: No environment): stores a fresh state (and
+ * PKCE verifier) and returns the provider's authorization URL — the environment's client and URLs.
+ * Shared credentials are connected by administrators; per-user ones by anybody.
  */
-export async function startConnect(configId: string, user: TSessionUser): Promise<{ url: string }> {
-  const config = await authCodeConfig(configId, false);
+export async function startConnect(configId: string, user: TSessionUser, environmentId: string | null = null): Promise<{ url: string }> {
+  const { config, environment } = await authCodeConfig(configId, environmentId);
   if (config.sharedCredentials && user.role !== "ADMIN") {
     throw new AppError("FORBIDDEN", "Only administrators connect shared credentials.");
   }
@@ -56,6 +57,7 @@ export async function startConnect(configId: string, user: TSessionUser): Promis
       stateHash: stateHash(state),
       authConfigId: configId,
       userId: user.id,
+      environmentId: environment?.id ?? null,
       codeVerifier: verifier === null ? null : sealSecret(verifier, verifierSlot(id)),
       redirectUri,
       expiresAt: new Date(Date.now() + STATE_TTL_MS),
@@ -101,29 +103,29 @@ export async function completeConnect(q: URLSearchParams, user: TSessionUser | n
   if (consumed.count !== 1) return refused(400, "Authorization already used", "This authorization response was already used.");
 
   const back = { kind: "redirect" as const, location: `/auth-configs/${row.authConfigId}?connect=${encodeURIComponent(row.id)}` };
+  let environmentName: string | null = null;
   const finish = async (ok: boolean, message: string, name: string | null) => {
     await db.oAuthState.update({ where: { id: row.id }, data: { outcome: ok ? "connected" : "error", message: message.slice(0, 500) } });
-    await audit({ actor: actorOf(user), action: "connect", objectType: "AuthConfig", objectId: row.authConfigId, objectName: name, details: { ok } });
+    await audit({ actor: actorOf(user), action: "connect", objectType: "AuthConfig", objectId: row.authConfigId, objectName: name, details: { ok, environment: environmentName } });
     return back;
   };
 
   const providerError = oauthErrorOf(Object.fromEntries(q));
   let name: string | null = null;
   try {
-    const config = await authCodeConfig(row.authConfigId, true);
+    const { config, connection, environment } = await authCodeConfig(row.authConfigId, row.environmentId);
     name = config.name;
+    environmentName = environment?.name ?? null;
     if (providerError) return await finish(false, `The provider did not authorize Patchbay (${describeOAuthError(providerError)}).`, name);
     const code = q.get("code");
     if (!code) return await finish(false, "The provider answered without an authorization code.", name);
     const verifier = row.codeVerifier === null ? null : openSecret(row.codeVerifier, verifierSlot(row.id));
     const tokens = await requestToken(config, { kind: "authorization_code", code, redirectUri: row.redirectUri, codeVerifier: verifier });
     const ownerKey = ownerKeyOf(config, user.id) ?? user.id;
-    await db.$transaction(async (tx) => {
-      await saveTokens({ configId: row.authConfigId, ownerKey }, tokens, tx);
-      await clearNeedsReconnect(row.authConfigId, tx);
-    });
+    await saveTokens({ configId: row.authConfigId, connection, ownerKey }, tokens);
     const whose = ownerKey === SHARED_OWNER ? "shared credentials" : "your account";
-    return await finish(true, `Connected (${whose}).${tokenFacts(tokens)}`, name);
+    const where = environmentName ? ` in the environment "${environmentName}"` : "";
+    return await finish(true, `Connected (${whose})${where}.${tokenFacts(tokens)}`, name);
   } catch (e) {
     if (!isAppError(e)) throw e;
     return await finish(false, `Connecting failed: ${e.message}`, name);
@@ -139,10 +141,10 @@ export async function connectOutcome(stateId: string, configId: string, userId: 
 
 export type TConnection = { connected: boolean; expiresAt: string | null; scope: string | null; updatedAt: string | null; hasRefreshToken: boolean };
 
-/** Whether the owner has tokens, without reading them. */
-export async function connectionOf(configId: string, ownerKey: string): Promise<TConnection> {
+/** Whether the owner has tokens in a connection ("" for the defaults), without reading them. */
+export async function connectionOf(configId: string, ownerKey: string, connection = ""): Promise<TConnection> {
   const row = await getDb().oAuthToken.findUnique({
-    where: { authConfigId_ownerKey: { authConfigId: configId, ownerKey } },
+    where: { authConfigId_connection_ownerKey: { authConfigId: configId, connection, ownerKey } },
     select: { expiresAt: true, scope: true, updatedAt: true, refreshToken: true },
   });
   if (!row) return { connected: false, expiresAt: null, scope: null, updatedAt: null, hasRefreshToken: false };

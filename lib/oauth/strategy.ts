@@ -16,6 +16,10 @@ export type TOAuth2Context = {
   name: string;
   /** The calling user, whose tokens are used when credentials are not shared. */
   userId: string | null;
+  /** "" (the defaults) or the environment whose connection's tokens are used (lib/environments). */
+  connection?: string;
+  /** The environment the request runs in, for messages. */
+  environmentName?: string | null;
 };
 
 /** Without a saved configuration there is nowhere to keep tokens: get one per use. */
@@ -30,8 +34,8 @@ async function unsavedToken(config: TOAuth2Input): Promise<TTokenSet> {
 export async function tokenFor(config: TOAuth2Input, ctx: TOAuth2Context, opts: { refused?: string; force?: boolean; signal?: AbortSignal } = {}): Promise<TTokenSet> {
   if (!ctx.configId) return unsavedToken(config);
   const ownerKey = ownerKeyOf(config, ctx.userId);
-  if (!ownerKey) throw notConnected({ configId: ctx.configId, name: ctx.name, ownerKey });
-  return accessTokenFor({ configId: ctx.configId, ownerKey, config, name: ctx.name, ...opts });
+  if (!ownerKey) throw notConnected({ configId: ctx.configId, name: ctx.name, ownerKey, environmentName: ctx.environmentName });
+  return accessTokenFor({ configId: ctx.configId, connection: ctx.connection ?? "", ownerKey, config, name: ctx.name, environmentName: ctx.environmentName, ...opts });
 }
 
 /** `first`: a token already obtained (Test), used for the first request instead of asking again. */

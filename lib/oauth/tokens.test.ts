@@ -91,7 +91,7 @@ before(async () => {
   srv.route("/api", async (req, res) => {
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
     if (provider.apiAlways401 || token !== provider.accessToken) return reply(res, 401, { error: "invalid_token" });
-    const stored = await tokens.loadTokens({ configId: authCodeId, ownerKey: "shared" });
+    const stored = await tokens.loadTokens({ configId: authCodeId, connection: "", ownerKey: "shared" });
     provider.storedBeforeUse.push(stored?.refreshToken === provider.refreshToken);
     reply(res, 200, { ok: true });
   });
@@ -120,8 +120,8 @@ after(async () => {
 async function seedExpired() {
   rotate();
   provider.apiAlways401 = false;
-  await tokens.saveTokens({ configId: authCodeId, ownerKey: "shared" }, { accessToken: provider.accessToken, refreshToken: provider.refreshToken, expiresAt: new Date(Date.now() - 1000), scope: "read", tokenType: "Bearer" });
-  await db.authConfig.update({ where: { id: authCodeId }, data: { needsReconnect: false, needsReconnectReason: null } });
+  await tokens.saveTokens({ configId: authCodeId, connection: "", ownerKey: "shared" }, { accessToken: provider.accessToken, refreshToken: provider.refreshToken, expiresAt: new Date(Date.now() - 1000), scope: "read", tokenType: "Bearer" });
+  await db.oAuthToken.updateMany({ where: { authConfigId: authCodeId }, data: { needsReconnect: false, needsReconnectReason: null } });
 }
 
 const callApi = async (id: string, userId: string | null = null) => {
@@ -144,7 +144,7 @@ describe("token lifecycle", () => {
     assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
     // Each request's header was masked in the record; the new token reached the API.
     assert.equal(results[0].sent.headers.find(([n]) => n.toLowerCase() === "authorization")?.[1], "••••••");
-    const stored = await tokens.loadTokens({ configId: authCodeId, ownerKey: "shared" });
+    const stored = await tokens.loadTokens({ configId: authCodeId, connection: "", ownerKey: "shared" });
     assert.equal(stored?.accessToken, provider.accessToken);
     assert.equal(stored?.refreshToken, provider.refreshToken);
     assert.ok(stored!.expiresAt!.getTime() > Date.now() + 3000_000);
@@ -196,7 +196,7 @@ describe("token lifecycle", () => {
     assert.ok(error instanceof AppError && error.code === "OAUTH_RECONNECT", String(error));
     assert.match(error.message, /needs reconnect: The provider refused the refresh token \(invalid_grant: refresh token revoked\)/);
     assert.deepEqual(error.link, { href: `/auth-configs/${authCodeId}`, label: "Reconnect" });
-    const row = await db.authConfig.findUnique({ where: { id: authCodeId } });
+    const row = await db.oAuthToken.findFirst({ where: { authConfigId: authCodeId, connection: "", ownerKey: "shared" } });
     assert.equal(row?.needsReconnect, true);
     assert.match(row?.needsReconnectReason ?? "", /invalid_grant: refresh token revoked/);
     const view = (await store.listAuthConfigs()).find((c) => c.id === authCodeId);
@@ -250,7 +250,7 @@ test("a service account key that is not an RSA private key is refused on save, n
 
 describe("shared credentials off", () => {
   test("a caller without tokens is told to connect first, with a link; another user's tokens are not used", async () => {
-    await tokens.saveTokens({ configId: perUserId, ownerKey: admin.id }, { accessToken: "admin-token", refreshToken: null, expiresAt: null, scope: null, tokenType: "Bearer" });
+    await tokens.saveTokens({ configId: perUserId, connection: "", ownerKey: admin.id }, { accessToken: "admin-token", refreshToken: null, expiresAt: null, scope: null, tokenType: "Bearer" });
     const config = await configOf(perUserId);
     const mine = await strategy.tokenFor(config, { configId: perUserId, name: config.name, userId: admin.id });
     assert.equal(mine.accessToken, "admin-token");
@@ -286,7 +286,7 @@ describe("Connect and the callback", () => {
   });
 
   test("a valid callback stores the tokens and clears Needs reconnect; replaying it is refused", async () => {
-    await db.authConfig.update({ where: { id: authCodeId }, data: { needsReconnect: true, needsReconnectReason: "x" } });
+    await db.oAuthToken.updateMany({ where: { authConfigId: authCodeId }, data: { needsReconnect: true, needsReconnectReason: "x" } });
     const q = providerRedirect((await connect.startConnect(authCodeId, admin)).url);
     const done = await connect.completeConnect(q, admin);
     assert.equal(done.kind, "redirect");
@@ -296,8 +296,8 @@ describe("Connect and the callback", () => {
     assert.equal(outcome?.ok, true);
     assert.match(outcome?.message ?? "", /^Connected \(shared credentials\)\. The access token expires at .* UTC\. Scope: read\.$/);
     assert.equal(await connect.connectOutcome(stateId, authCodeId, member.id), null);
-    assert.equal((await tokens.loadTokens({ configId: authCodeId, ownerKey: "shared" }))?.accessToken, provider.accessToken);
-    assert.equal((await db.authConfig.findUnique({ where: { id: authCodeId } }))?.needsReconnect, false);
+    assert.equal((await tokens.loadTokens({ configId: authCodeId, connection: "", ownerKey: "shared" }))?.accessToken, provider.accessToken);
+    assert.equal(await tokens.needsReconnectOf(authCodeId, ""), null);
     const replay = await connect.completeConnect(q, admin);
     assert.deepEqual(replay.kind === "refused" && [replay.status, replay.title], [400, "Authorization already used"]);
     assert.ok(await db.auditEntry.findFirst({ where: { action: "connect", objectId: authCodeId } }));
@@ -329,7 +329,7 @@ describe("Connect and the callback", () => {
     await assert.rejects(connect.startConnect(authCodeId, member), (e: unknown) => e instanceof AppError && e.code === "FORBIDDEN");
     const ok = await connect.completeConnect(providerRedirect((await connect.startConnect(perUserId, member)).url), member);
     assert.equal(ok.kind, "redirect");
-    assert.equal((await tokens.loadTokens({ configId: perUserId, ownerKey: member.id }))?.accessToken, provider.accessToken);
+    assert.equal((await tokens.loadTokens({ configId: perUserId, connection: "", ownerKey: member.id }))?.accessToken, provider.accessToken);
   });
 
   test("changing the client or scope forgets stored tokens", async () => {

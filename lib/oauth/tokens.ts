@@ -1,6 +1,8 @@
 import "server-only";
-// OAuth2 token sets in the database (SPEC §6): encrypted per record and field, one row per
-// configuration and owner ("shared", or a user id when credentials are not shared). Renewal is
+// OAuth2 token sets in the database (SPEC §6, §7): encrypted per record and field, one row per
+// configuration, connection ("" for the defaults, or an environment whose overrides change the
+// client, URLs, scope or credentials) and owner ("shared", or a user id when credentials are not
+// shared). "Needs reconnect" is a property of such a row, so it is per environment too. Renewal is
 // single-flight per configuration and owner, and a rotated refresh token is stored before the new
 // access token is handed out.
 import { randomUUID } from "node:crypto";
@@ -21,9 +23,13 @@ const slot = (recordId: string, field: "accessToken" | "refreshToken") => ({ mod
 
 export type TTokenOwner = {
   configId: string;
+  /** "" (the defaults) or the id of the environment the tokens belong to (lib/environments/resolve.ts). */
+  connection: string;
   /** "shared" or the user id. */
   ownerKey: string;
 };
+
+const uniqueOf = (o: TTokenOwner) => ({ authConfigId_connection_ownerKey: { authConfigId: o.configId, connection: o.connection, ownerKey: o.ownerKey } });
 
 /** Whose tokens a request uses: everybody's with shared credentials (and every grant but Authorization Code), else the caller's. */
 export function ownerKeyOf(config: TOAuth2Input, userId: string | null): string | null {
@@ -32,10 +38,7 @@ export function ownerKeyOf(config: TOAuth2Input, userId: string | null): string 
 }
 
 export async function loadTokens(owner: TTokenOwner): Promise<TTokenSet | null> {
-  const row = await getDb().oAuthToken.findUnique({
-    where: { authConfigId_ownerKey: { authConfigId: owner.configId, ownerKey: owner.ownerKey } },
-    omit: { accessToken: false, refreshToken: false },
-  });
+  const row = await getDb().oAuthToken.findUnique({ where: uniqueOf(owner), omit: { accessToken: false, refreshToken: false } });
   if (!row) return null;
   return {
     accessToken: openSecret(row.accessToken, slot(row.id, "accessToken")),
@@ -49,10 +52,7 @@ export async function loadTokens(owner: TTokenOwner): Promise<TTokenSet | null> 
 /** Stores a token set for an owner, replacing the previous one (in `tx` when given). */
 export async function saveTokens(owner: TTokenOwner, set: TTokenSet, tx?: TTx): Promise<void> {
   const run = async (db: TTx) => {
-    const existing = await db.oAuthToken.findUnique({
-      where: { authConfigId_ownerKey: { authConfigId: owner.configId, ownerKey: owner.ownerKey } },
-      select: { id: true },
-    });
+    const existing = await db.oAuthToken.findUnique({ where: uniqueOf(owner), select: { id: true } });
     const id = existing?.id ?? randomUUID();
     const data = {
       accessToken: sealSecret(set.accessToken, slot(id, "accessToken")),
@@ -60,11 +60,15 @@ export async function saveTokens(owner: TTokenOwner, set: TTokenSet, tx?: TTx): 
       expiresAt: set.expiresAt,
       scope: set.scope,
       tokenType: set.tokenType,
+      // New tokens: whatever needed reconnecting is connected again.
+      needsReconnect: false,
+      needsReconnectReason: null,
     };
     if (existing) await db.oAuthToken.update({ where: { id }, data });
     else {
       const userId = owner.ownerKey === SHARED_OWNER ? null : owner.ownerKey;
-      await db.oAuthToken.create({ data: { id, authConfigId: owner.configId, ownerKey: owner.ownerKey, userId, ...data } });
+      const environmentId = owner.connection === "" ? null : owner.connection;
+      await db.oAuthToken.create({ data: { id, authConfigId: owner.configId, connection: owner.connection, environmentId, ownerKey: owner.ownerKey, userId, ...data } });
     }
   };
   if (tx) await run(tx);
@@ -76,19 +80,23 @@ export function isFresh(set: TTokenSet, now = Date.now()): boolean {
   return set.expiresAt === null || set.expiresAt.getTime() - REFRESH_MARGIN_MS > now;
 }
 
-async function markNeedsReconnect(configId: string, reason: string): Promise<void> {
-  await getDb().authConfig.updateMany({ where: { id: configId }, data: { needsReconnect: true, needsReconnectReason: reason.slice(0, 500) } });
-  await audit({ actor: null, action: "needs-reconnect", objectType: "AuthConfig", objectId: configId, details: { reason: reason.slice(0, 500) } });
+async function markNeedsReconnect(r: TTokenRequest, reason: string): Promise<void> {
+  await getDb().oAuthToken.updateMany({ where: uniqueOf(r).authConfigId_connection_ownerKey, data: { needsReconnect: true, needsReconnectReason: reason.slice(0, 500) } });
+  await audit({ actor: null, action: "needs-reconnect", objectType: "AuthConfig", objectId: r.configId, objectName: r.name, details: { reason: reason.slice(0, 500), environment: r.environmentName ?? null } });
 }
 
-export async function clearNeedsReconnect(configId: string, tx?: TTx): Promise<void> {
-  await (tx ?? getDb()).authConfig.updateMany({ where: { id: configId, needsReconnect: true }, data: { needsReconnect: false, needsReconnectReason: null } });
+/** Why a connection needs reconnect (any owner's tokens were refused for good), or null. */
+export async function needsReconnectOf(configId: string, connection: string): Promise<string | null> {
+  const row = await getDb().oAuthToken.findFirst({ where: { authConfigId: configId, connection, needsReconnect: true }, select: { needsReconnectReason: true } });
+  return row ? (row.needsReconnectReason ?? "") : null;
 }
 
 export type TTokenRequest = TTokenOwner & {
   config: TOAuth2Input;
   /** Configuration name, for messages. */
   name: string;
+  /** The environment, for messages; null or absent: No environment. */
+  environmentName?: string | null;
   /** The access token a server just refused (401): renew unless the stored one is already another. */
   refused?: string;
   /** Renew even if the stored token is fresh (Test). */
@@ -112,7 +120,7 @@ const needsRenewal = (set: TTokenSet | null, r: TTokenRequest) =>
 export async function accessTokenFor(r: TTokenRequest): Promise<TTokenSet> {
   const stored = await loadTokens(r);
   if (stored && !r.force && !needsRenewal(stored, r)) return stored;
-  const key = `${r.configId}\u0000${r.ownerKey}`;
+  const key = `${r.configId}\u0000${r.connection}\u0000${r.ownerKey}`;
   let flight = flights.get(key);
   if (!flight) {
     flight = renew(r).finally(() => flights.delete(key));
@@ -152,16 +160,16 @@ async function obtain(r: TTokenRequest, current: TTokenSet | null): Promise<TTok
   if (r.force && !hasRefreshToken(current) && isFresh(current) && r.refused === undefined) return current;
   if (!hasRefreshToken(current)) {
     const reason = "The access token expired or was refused, and the provider gave no refresh token.";
-    await markNeedsReconnect(r.configId, reason);
-    throw new AppError("OAUTH_RECONNECT", `"${r.name}" needs reconnect: ${reason}`, undefined, connectLink(r.configId, "Reconnect"));
+    await markNeedsReconnect(r, reason);
+    throw new AppError("OAUTH_RECONNECT", `"${r.name}"${inEnvironment(r)} needs reconnect: ${reason}`, undefined, connectLink(r.configId, "Reconnect"));
   }
   try {
     return await refresh(r, current);
   } catch (e) {
     if (e instanceof OAuthGrantError && e.oauth?.error === "invalid_grant") {
       const reason = `The provider refused the refresh token (${describeOAuthError(e.oauth)}).`;
-      await markNeedsReconnect(r.configId, reason);
-      throw new AppError("OAUTH_RECONNECT", `"${r.name}" needs reconnect: ${reason}`, undefined, connectLink(r.configId, "Reconnect"));
+      await markNeedsReconnect(r, reason);
+      throw new AppError("OAUTH_RECONNECT", `"${r.name}"${inEnvironment(r)} needs reconnect: ${reason}`, undefined, connectLink(r.configId, "Reconnect"));
     }
     throw e;
   }
@@ -175,21 +183,23 @@ async function refresh(r: TTokenRequest, current: TTokenSet & { refreshToken: st
 }
 
 const connectLink = (configId: string, label: string) => ({ href: `/auth-configs/${configId}`, label });
+const inEnvironment = (r: { environmentName?: string | null }) => (r.environmentName ? ` (environment "${r.environmentName}")` : "");
 
 /** "Connect this configuration first", with a link to its page. */
-export function notConnected(r: { configId: string; name: string; ownerKey: string | null }): AppError {
+export function notConnected(r: { configId: string; name: string; ownerKey: string | null; environmentName?: string | null }): AppError {
   const whose = r.ownerKey === SHARED_OWNER ? "" : " for your account";
-  return new AppError("OAUTH_NOT_CONNECTED", `Connect this configuration first: "${r.name}" has no token${whose} yet.`, undefined, connectLink(r.configId, "Connect"));
+  const where = r.environmentName ? ` in the environment "${r.environmentName}"` : "";
+  return new AppError("OAUTH_NOT_CONNECTED", `Connect this configuration first: "${r.name}" has no token${whose}${where} yet.`, undefined, connectLink(r.configId, "Connect"));
 }
 
 /**
  * Forgets the tokens a user may forget: their own, and the shared set for administrators. Tokens
  * are deleted here only (the provider keeps its grant until it expires or is revoked there).
  */
-export async function disconnect(configId: string, userId: string, isAdmin: boolean, actor: TActor): Promise<void> {
+export async function disconnect(configId: string, connection: string, userId: string, isAdmin: boolean, actor: TActor): Promise<void> {
   const owners = isAdmin ? [userId, SHARED_OWNER] : [userId];
-  const { count } = await getDb().oAuthToken.deleteMany({ where: { authConfigId: configId, ownerKey: { in: owners } } });
-  if (count > 0) await audit({ actor, action: "disconnect", objectType: "AuthConfig", objectId: configId, details: { tokenSets: count } });
+  const { count } = await getDb().oAuthToken.deleteMany({ where: { authConfigId: configId, connection, ownerKey: { in: owners } } });
+  if (count > 0) await audit({ actor, action: "disconnect", objectType: "AuthConfig", objectId: configId, details: { tokenSets: count, environmentId: connection || null } });
 }
 
 /** Settings that identify the client and what it was granted: changing one invalidates stored tokens. */

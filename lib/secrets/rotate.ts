@@ -60,5 +60,36 @@ export async function rotateSecrets(db: TDb, ring: TKeyRing): Promise<TRotationR
       if (report.rotated > before) await tx.oAuthState.update({ where: { id: st.id }, data: { codeVerifier } });
     });
   }
+
+  // Environments (SPEC §7): secret variables, secret overrides, and encrypted custom-property pairs.
+  const variableIds = await db.envVariable.findMany({ where: { secret: true, value: { not: null } }, select: { id: true } });
+  for (const { id } of variableIds) {
+    await db.$transaction(async (tx) => {
+      const v = await tx.envVariable.findUnique({ where: { id }, select: { id: true, value: true, secret: true } });
+      if (!v?.secret || v.value === null) return;
+      const before = report.rotated;
+      const value = reseal(ring, v.value, { model: "EnvVariable", field: "value", recordId: v.id }, report);
+      if (report.rotated > before) await tx.envVariable.update({ where: { id: v.id }, data: { value } });
+    });
+  }
+  const overrideIds = await db.envOverride.findMany({ where: { value: { not: null } }, select: { id: true } });
+  for (const { id } of overrideIds) {
+    await db.$transaction(async (tx) => {
+      const o = await tx.envOverride.findUnique({ where: { id }, select: { id: true, value: true } });
+      if (!o?.value) return;
+      const before = report.rotated;
+      const slot = (field: string) => ({ model: "EnvOverride", field, recordId: o.id });
+      let value = o.value;
+      if (envelopeKeyId(o.value) !== null) value = reseal(ring, o.value, slot("value"), report);
+      else if (o.value.startsWith("[")) {
+        // A custom properties list: encrypted pairs are sealed under "value.<key>".
+        const pairs = JSON.parse(o.value) as Array<{ key: string; value?: string; encrypted: boolean }>;
+        if (pairs.some((p) => p.encrypted && p.value !== undefined)) {
+          value = JSON.stringify(pairs.map((p) => (p.encrypted && p.value !== undefined ? { ...p, value: reseal(ring, p.value, slot(`value.${p.key}`), report) } : p)));
+        }
+      }
+      if (report.rotated > before) await tx.envOverride.update({ where: { id: o.id }, data: { value } });
+    });
+  }
   return report;
 }

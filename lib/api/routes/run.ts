@@ -82,9 +82,9 @@ async function run(ctx: TApiContext) {
     });
     throw e;
   }
-  const { files, inputs } = prepared;
+  const { files, inputs, request } = prepared;
   try {
-    const res = await runConnector({ def, connectorId: def.id, name: def.name, inputs, files, actor: { id: ctx.caller.user.id, email: ctx.caller.user.email }, action: "run", tokenId: ctx.caller.tokenId, signal: ctx.signal });
+    const res = await runConnector({ def, connectorId: def.id, name: def.name, inputs, files, environment: request.environment ?? null, actor: { id: ctx.caller.user.id, email: ctx.caller.user.email }, action: "run", tokenId: ctx.caller.tokenId, signal: ctx.signal });
     const { body, bodyEncoding } = res.encoded ?? encodeBody(res.headers, res.body, res.truncated);
     const reply: TRunResponse = {
       status: res.status,
