@@ -54,6 +54,12 @@ const ZEnv = z.object({
   PATCHBAY_GCP_SECRETS_AUTH_CONFIG: z.string().optional(),
   /** Secret Manager's REST endpoint; another value for an emulator. */
   PATCHBAY_GCP_SECRET_MANAGER_URL: z.url({ protocol: /^https?$/ }).default("https://secretmanager.googleapis.com"),
+  /** Comma-separated absolute folders that file: secret references may read (Docker and Kubernetes mount secrets there). */
+  PATCHBAY_SECRET_FILE_DIRS: z
+    .string()
+    .default("/run/secrets,/var/run/secrets")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().startsWith("/", "must be absolute folders"))),
 });
 
 /** PATCHBAY_URL without a trailing slash; unset, it follows PORT (not always :3000). */

@@ -77,6 +77,7 @@ async function overrideValue(row: EnvOverride, subProtocol: TSubProtocol, signal
         loadAuthConfigByName: gcpAuthConfig,
         gcpAuthConfigName: env().PATCHBAY_GCP_SECRETS_AUTH_CONFIG,
         gcpBaseUrl: env().PATCHBAY_GCP_SECRET_MANAGER_URL,
+        fileDirs: env().PATCHBAY_SECRET_FILE_DIRS,
         signal,
       });
       return { fieldId, state: "value", value };
