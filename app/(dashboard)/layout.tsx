@@ -1,9 +1,11 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { EnvironmentSwitcher } from "@/components/environments/environment-switcher";
 import { Nav, type TNavItem } from "@/components/nav";
 import { SignOutButton } from "@/components/users/sign-out-button";
 import { getCurrentUser } from "@/lib/auth/session";
+import { environmentChoices, selectedEnvironment } from "@/lib/environments/store";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   // Each page checks again with requireUser/requireAdmin: a layout alone is not a guard.
@@ -15,6 +17,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         { href: "/auth-configs", label: "Authentication" },
         { href: "/services", label: "Services" },
         { href: "/connectors", label: "Connectors" },
+        { href: "/environments", label: "Environments" },
         { href: "/api-tokens", label: "API tokens" },
         { href: "/api", label: "API reference" },
         ...(user.role === "ADMIN"
@@ -25,10 +28,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           : []),
         { href: "/account", label: "Account" },
       ];
+  // The switcher's choice, remembered per user (null: No environment, the defaults).
+  const [environments, selected] = user.mustChangePassword ? [[], null] : await Promise.all([environmentChoices(), selectedEnvironment(user.id)]);
   return (
     <div className="shell">
       <aside className="sidebar">
         <Link href="/" className="brand">Patchbay</Link>
+        {user.mustChangePassword ? null : <EnvironmentSwitcher key={selected?.id ?? ""} environments={environments} selectedId={selected?.id ?? ""} />}
         <Nav items={items} />
         <div className="sidebar-footer">
           <span data-testid="signed-in-as">

@@ -1,6 +1,8 @@
 "use client";
 // Create/edit form of an authentication configuration (SPEC §3): Name, Protocol, Sub-protocol, the
 // sub-protocol's fields, Test URL and TLS; "Test" runs the unsaved values on the server, "Save" stores.
+// The form edits the defaults; Test runs in the environment chosen in the header (SPEC §7), so an
+// environment's overrides apply over the form's values.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -19,7 +21,17 @@ import { SubProtocolFields } from "./sub-protocol-fields";
 import { TestResult } from "./test-result";
 import { TlsFields } from "./tls-fields";
 
-export function AuthConfigForm({ view, canEdit, redirectUrl }: { view: TAuthConfigView | null; canEdit: boolean; redirectUrl: string }) {
+type TProps = {
+  view: TAuthConfigView | null;
+  canEdit: boolean;
+  redirectUrl: string;
+  /** The header's environment, where Test runs; null: No environment (the defaults). */
+  environment: { id: string; name: string } | null;
+  /** Field ids the environment overrides: errors about them are the environment's, not the form's. */
+  overridden?: string[];
+};
+
+export function AuthConfigForm({ view, canEdit, redirectUrl, environment, overridden = [] }: TProps) {
   const router = useRouter();
   const toast = useToast();
   const [testing, setTesting] = useState(false);
@@ -68,9 +80,12 @@ export function AuthConfigForm({ view, canEdit, redirectUrl }: { view: TAuthConf
     setTesting(true);
     try {
       const values = canEdit ? (form.getValues() as unknown as TAuthConfigInput) : undefined;
-      const res = await testAuthConfigAction({ id: view?.id ?? null, values });
+      const res = await testAuthConfigAction({ id: view?.id ?? null, values, environmentId: environment?.id ?? null });
       if (!res.ok) {
-        applyServerErrors(form, res, "values.");
+        // A problem with an override (no value yet, invalid in the environment) is not on the form's
+        // field: the message, which names the environment, says it.
+        const fieldErrors = Object.fromEntries(Object.entries(res.fieldErrors ?? {}).filter(([k]) => !overridden.includes(k.replace(/^values\./, ""))));
+        applyServerErrors(form, { ...res, fieldErrors }, "values.");
         return;
       }
       setTestResult(res.data);

@@ -1,6 +1,8 @@
 "use client";
 // The OAuth2 connection of a configuration (SPEC §6): whose tokens, until when, what scope; the
-// Connect/Reconnect button of Authorization Code; "Needs reconnect" with the provider's reason.
+// Connect/Reconnect button of Authorization Code; "Needs reconnect" with the provider's reason. All of
+// it in the environment chosen in the header (SPEC §7): an environment that overrides the client,
+// URLs, scope or credentials has its own connection and tokens, any other uses the default one.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -17,6 +19,10 @@ type TProps = {
   canConnect: boolean;
   connection: TConnection;
   needsReconnect: { reason: string } | null;
+  /** The header's environment, in which Connect, Reconnect and Disconnect act; null: No environment. */
+  environment: { id: string; name: string } | null;
+  /** The environment has its own connection (it overrides an identity field), else the default one. */
+  separateConnection: boolean;
   /** The banner after coming back from the provider. */
   outcome: { ok: boolean; message: string } | null;
 };
@@ -26,13 +32,15 @@ export function OAuthConnection(p: TProps) {
   const [pending, setPending] = useState<"connect" | "disconnect" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { connection } = p;
+  const environmentId = p.environment?.id ?? null;
+  const where = p.environment ? `in ${p.environment.name}` : "with the defaults (No environment)";
   const whose = p.shared ? "Shared credentials: one connection for everybody." : "Each user connects their own account; this is yours.";
 
   const connect = async () => {
     setError(null);
     setPending("connect");
     try {
-      const res = await connectAuthConfigAction({ id: p.configId });
+      const res = await connectAuthConfigAction({ id: p.configId, environmentId });
       if (!res.ok) {
         setError(res.error);
         setPending(null);
@@ -50,7 +58,7 @@ export function OAuthConnection(p: TProps) {
     setError(null);
     setPending("disconnect");
     try {
-      const res = await disconnectAuthConfigAction({ id: p.configId });
+      const res = await disconnectAuthConfigAction({ id: p.configId, environmentId });
       if (!res.ok) setError(res.error);
       else router.refresh();
     } catch {
@@ -63,6 +71,13 @@ export function OAuthConnection(p: TProps) {
   return (
     <section className="panel" aria-labelledby="oauth-connection-title">
       <h2 id="oauth-connection-title">Connection</h2>
+      <p data-testid="connection-environment">
+        {p.environment
+          ? p.separateConnection
+            ? `Environment ${p.environment.name} has its own connection with its own tokens: it overrides the client, URLs, scope, credentials or TLS settings.`
+            : `Environment ${p.environment.name} uses the default connection: no client/URL/credential overrides.`
+          : "No environment: the default connection."}
+      </p>
       {p.outcome ? p.outcome.ok ? <StatusMessage>{p.outcome.message}</StatusMessage> : <AlertMessage testId="connect-error">{p.outcome.message}</AlertMessage> : null}
       {p.needsReconnect ? (
         <div role="alert" className="message error" data-testid="needs-reconnect">
@@ -90,6 +105,9 @@ export function OAuthConnection(p: TProps) {
         <div className="form-actions">
           <Button variant="primary" onClick={connect} pending={pending === "connect"}>{connection.connected || p.needsReconnect ? "Reconnect" : "Connect"}</Button>
           {connection.connected ? <Button onClick={disconnect} pending={pending === "disconnect"}>Disconnect</Button> : null}
+          <span className="muted" data-testid="connect-environment">
+            {connection.connected ? `Reconnect or disconnect ${where}` : `${p.needsReconnect ? "Reconnect" : "Connect"} ${where}`}
+          </span>
         </div>
       ) : p.authCode ? (
         <p className="muted">An administrator connects shared credentials.</p>

@@ -19,7 +19,7 @@ import { BODY_TYPES, METHODS, ZConnectorInput, type TConnectorFormValues, type T
 import type { TConnectorView, TWizardChoices } from "@/lib/connectors/store";
 import { pathParamNames } from "@/lib/http/build-request";
 import { Row, RowList } from "@/components/ui/row-list";
-import { TestConnectorDialog, type TTestTarget } from "./test/test-dialog";
+import { TestConnectorDialog, type TTestEnvironment, type TTestTarget } from "./test/test-dialog";
 
 const EMPTY: TConnectorFormValues = {
   name: "",
@@ -37,7 +37,7 @@ const EMPTY: TConnectorFormValues = {
   responseMapping: [],
 };
 
-export function ConnectorForm(props: { connector: TConnectorView | null; choices: TWizardChoices }) {
+export function ConnectorForm(props: { connector: TConnectorView | null; choices: TWizardChoices; environment: TTestEnvironment }) {
   const router = useRouter();
   const toast = useToast();
   const { connector } = props;
@@ -188,7 +188,7 @@ export function ConnectorForm(props: { connector: TConnectorView | null; choices
       </div>
     </form>
     {/* Outside the wizard's <form>: React events bubble through portals to their React parents. */}
-    <TestConnectorDialog target={testTarget} open={testTarget !== null} onOpenChange={(o) => (o ? null : setTestTarget(null))} />
+    <TestConnectorDialog target={testTarget} environment={props.environment} open={testTarget !== null} onOpenChange={(o) => (o ? null : setTestTarget(null))} />
     </>
   );
 }

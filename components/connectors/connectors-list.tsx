@@ -11,7 +11,7 @@ import { copyConnectorAction, deleteConnectorAction, testTargetAction } from "@/
 import type { TConnectorListQuery } from "@/lib/connectors/schema";
 import type { TConnectorRow } from "@/lib/connectors/store";
 import { ExportButton, ImportDialog } from "./library-tools";
-import { TestConnectorDialog, type TTestTarget } from "./test/test-dialog";
+import { TestConnectorDialog, type TTestEnvironment, type TTestTarget } from "./test/test-dialog";
 
 type TProps = {
   rows: TConnectorRow[];
@@ -20,6 +20,8 @@ type TProps = {
   query: TConnectorListQuery;
   services: { id: string; name: string }[];
   canEdit: boolean;
+  /** The header's environment, where Test runs. */
+  environment: TTestEnvironment;
 };
 
 function href(q: TConnectorListQuery): string {
@@ -32,7 +34,7 @@ function href(q: TConnectorListQuery): string {
   return s ? `/connectors?${s}` : "/connectors";
 }
 
-export function ConnectorsList({ rows, total, pageSize, query, services, canEdit }: TProps) {
+export function ConnectorsList({ rows, total, pageSize, query, services, canEdit, environment }: TProps) {
   const router = useRouter();
   const toast = useToast();
   const [search, setSearch] = useState(query.q);
@@ -161,7 +163,7 @@ export function ConnectorsList({ rows, total, pageSize, query, services, canEdit
           </table>
         </div>
       )}
-      <TestConnectorDialog target={testTarget} open={testTarget !== null} onOpenChange={(o) => (o ? null : setTestTarget(null))} />
+      <TestConnectorDialog target={testTarget} environment={environment} open={testTarget !== null} onOpenChange={(o) => (o ? null : setTestTarget(null))} />
       <nav className="pager" aria-label="Pages">
         <span className="muted">Page {Math.min(query.page, pages)} of {pages} · {total} connectors</span>
         {query.page > 1 ? <Link className="btn small" href={href({ ...query, page: query.page - 1 })}>Previous</Link> : null}

@@ -7,10 +7,10 @@ import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/
 import { AlertMessage } from "@/components/ui/messages";
 import type { TLibraryResponse } from "@/lib/library/route";
 import type { TKind } from "@/lib/library/schema";
-import type { TDecisions, TImportPreview } from "@/lib/library/store";
+import type { TDecisions, TImportPreview, TNeedsValue } from "@/lib/library/store";
 import { postSameOrigin } from "@/lib/http/same-origin";
 
-const KIND: Record<TKind, string> = { authConfigs: "Authentication configuration", services: "Service", connectors: "Connector" };
+const KIND: Record<TKind, string> = { authConfigs: "Authentication configuration", services: "Service", connectors: "Connector", environments: "Environment" };
 
 /** Downloads the library file of the selected connectors, or of all of them. */
 export function ExportButton({ selected }: { selected: string[] }) {
@@ -44,7 +44,7 @@ export function ImportDialog() {
   const [decisions, setDecisions] = useState<Record<string, TDecisionRow>>({});
   const [busy, setBusy] = useState<"preview" | "import" | null>(null);
   const [error, setError] = useState<{ message: string; details: string[] } | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<{ message: string; needsValue: TNeedsValue[] } | null>(null);
 
   const reset = () => {
     setFile(null);
@@ -95,12 +95,15 @@ export function ImportDialog() {
     if (!res.ok) return showError(res);
     if (res.mode !== "import") return;
     const c = res.result.created;
-    setDone(
-      `Imported ${plural(c.authConfigs, "authentication configuration")}, ${plural(c.services, "service")} and ${plural(c.connectors, "connector")}` +
+    setDone({
+      message:
+        `Imported ${plural(c.authConfigs, "authentication configuration")}, ${plural(c.services, "service")}` +
+        (c.environments ? `, ${plural(c.connectors, "connector")} and ${plural(c.environments, "environment")}` : ` and ${plural(c.connectors, "connector")}`) +
         (res.result.skipped ? `; skipped ${res.result.skipped}` : "") +
         "." +
         (res.result.needSecrets.length ? ` Enter the secrets of ${res.result.needSecrets.join(", ")} before using them.` : ""),
-    );
+      needsValue: res.result.needsValue,
+    });
     setPreview(null);
     router.refresh();
   }
@@ -124,7 +127,23 @@ export function ImportDialog() {
             {error.details.length > 1 ? <ul>{error.details.map((d) => <li key={d}>{d}</li>)}</ul> : null}
           </AlertMessage>
         ) : null}
-        {done ? <p role="status" className="message success">{done}</p> : null}
+        {done ? (
+          <div role="status" className="message success" data-testid="import-done">
+            {done.message}
+            {done.needsValue.length ? (
+              <>
+                {" Secret values are never exported; these still need a value (enter them on the Environments page):"}
+                <ul data-testid="import-needs-value">
+                  {done.needsValue.map((n) => (
+                    <li key={n.environment}>
+                      {n.environment}: {n.items.join(", ")}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </div>
+        ) : null}
         {preview ? (
           <>
             <p data-testid="import-summary">

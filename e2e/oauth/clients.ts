@@ -19,6 +19,13 @@ export const OAUTH_CLIENTS = {
     tokenEndpointAuthMethod: "client_secret_post",
     scope: "api:read",
   },
+  /** A second client credentials client: what an environment ("Staging") overrides the Client ID with. */
+  ccStaging: {
+    clientId: "patchbay-cc-staging",
+    clientSecret: "canary-client-secret-cc-staging-9a4e2b7c61",
+    tokenEndpointAuthMethod: "client_secret_post",
+    scope: "api:read",
+  },
 } as const;
 
 /** Endpoint paths, relative to the issuer. */

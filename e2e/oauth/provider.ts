@@ -33,15 +33,15 @@ const codeClient = (c: (typeof OAUTH_CLIENTS)["web"]): ClientMetadata => ({
 const provider = new Provider(oauthIssuer(port), {
   clients: [
     codeClient(OAUTH_CLIENTS.web),
-    {
-      client_id: OAUTH_CLIENTS.cc.clientId,
-      client_secret: OAUTH_CLIENTS.cc.clientSecret,
-      token_endpoint_auth_method: OAUTH_CLIENTS.cc.tokenEndpointAuthMethod,
+    ...[OAUTH_CLIENTS.cc, OAUTH_CLIENTS.ccStaging].map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      token_endpoint_auth_method: c.tokenEndpointAuthMethod,
       grant_types: ["client_credentials"],
       response_types: [],
       redirect_uris: [],
-      scope: OAUTH_CLIENTS.cc.scope,
-    },
+      scope: c.scope,
+    })),
   ],
   cookies: { keys: ["patchbay-e2e-oauth-cookie-key-1b9f4c"] },
   features: {

@@ -52,7 +52,7 @@ const ZDecision = z.discriminatedUnion("action", [z.strictObject({ action: z.lit
 export const ZLibraryImportRequest = z.strictObject({
   mode: z.enum(["preview", "import"]).default("preview").describe("preview: what would be created and which names are taken; import: create everything in one transaction"),
   file: z.unknown().describe("A Patchbay connectors library (GET /api/v1/library)"),
-  decisions: z.record(z.string().max(500), ZDecision).default({}).describe('Per taken name, keyed "<kind>:<name>" (kind: authConfigs, services, connectors)'),
+  decisions: z.record(z.string().max(500), ZDecision).default({}).describe('Per taken name, keyed "<kind>:<name>" (kind: authConfigs, services, connectors, environments)'),
 });
 
 export const ZErrorBody = z.object({
@@ -137,7 +137,7 @@ export const ZAuthConfigSummary = z.object({
 
 export const ZAuthConfigsPage = pageOf(ZAuthConfigSummary);
 
-const libraryKind = z.enum(["authConfigs", "services", "connectors"]);
+const libraryKind = z.enum(["authConfigs", "services", "connectors", "environments"]);
 
 export const ZLibraryImportResponse = z.discriminatedUnion("mode", [
   z.object({
@@ -147,9 +147,12 @@ export const ZLibraryImportResponse = z.discriminatedUnion("mode", [
   }),
   z.object({
     mode: z.literal("import"),
-    created: z.object({ authConfigs: z.number().int(), services: z.number().int(), connectors: z.number().int() }),
+    created: z.object({ authConfigs: z.number().int(), services: z.number().int(), connectors: z.number().int(), environments: z.number().int() }),
     skipped: z.number().int(),
     needSecrets: z.array(z.string()).describe("Configurations whose secrets must be entered now"),
+    needsValue: z
+      .array(z.object({ environment: z.string(), items: z.array(z.string()) }))
+      .describe('Per imported environment, what still needs a value: "<configuration>: <field label>" for secret overrides (and custom properties with encrypted pairs), "variable NAME" for secret variables'),
   }),
 ]);
 

@@ -18,7 +18,7 @@ import { z } from "zod";
 import { AppError, firstProblem } from "@/lib/errors";
 import type { TSubProtocol } from "@/lib/auth-configs/schema";
 import { extensibleField, extensibleFields, fieldSchema, type TExtField } from "./fields";
-import { parseSecretReference } from "./secret-refs";
+import { parseSecretReference } from "./secret-ref-format";
 
 export const VARIABLE_NAME = /^[A-Z0-9_]+$/;
 export const MAX_VALUE = 512 * 1024;
@@ -157,11 +157,12 @@ class Problems {
   }
 }
 
-function valueProblem(sub: TSubProtocol, f: TExtField, value: unknown): string | null {
+/** The value as the configuration form stores it (trimmed, checked), or the problem with it. */
+function checked<T>(sub: TSubProtocol, f: TExtField, value: T): { ok: true; value: T } | { ok: false; problem: string } {
   const schema = fieldSchema(sub, f.id);
-  if (!schema) return "is not an extensible field";
+  if (!schema) return { ok: false, problem: "is not an extensible field" };
   const r = schema.safeParse(value);
-  return r.success ? null : r.error.issues[0].message;
+  return r.success ? { ok: true, value: r.data as T } : { ok: false, problem: r.error.issues[0].message };
 }
 
 /** Booleans may be sent as JSON booleans or as "true" / "false" (as Boomi's XML does). */
@@ -264,8 +265,8 @@ function planField(config: TConfigRef, f: TExtField, field: TField, stored: TSto
       if (stored) return null;
       return problem("send a value (with usesEncryption: true) or a secretReference"), null;
     }
-    const bad = valueProblem(config.subProtocol, f, field.value);
-    if (bad) return problem(bad), null;
+    const c = checked(config.subProtocol, f, field.value);
+    if (!c.ok) return problem(c.problem), null;
     return { op: "set-secret", ...key, value: field.value };
   }
 
@@ -278,9 +279,9 @@ function planField(config: TConfigRef, f: TExtField, field: TField, stored: TSto
   if (field.useDefault === undefined && field.value === "") return revert();
   const value = coerce(f, field.value);
   if (value === undefined) return problem(f.kind === "boolean" ? "takes true or false" : "takes a string"), null;
-  const bad = valueProblem(config.subProtocol, f, value);
-  if (bad) return problem(bad), null;
-  return { op: "set", ...key, value };
+  const c = checked(config.subProtocol, f, value);
+  if (!c.ok) return problem(c.problem), null;
+  return { op: "set", ...key, value: c.value };
 }
 
 function planPairs(
@@ -306,8 +307,8 @@ function planPairs(
   });
   if (!ok) return null;
   // The same rules as the configuration form (reserved names, lengths, at most 30).
-  const bad = valueProblem(config.subProtocol, f, props.map((x) => ({ name: x.key, value: x.value ?? "" })));
-  if (bad) return problem(bad, "customProperties"), null;
+  const c = checked(config.subProtocol, f, props.map((x) => ({ name: x.key, value: x.value ?? "" })));
+  if (!c.ok) return problem(c.problem, "customProperties"), null;
   return { op: "set-pairs", ...key, pairs: props.map((x) => ({ key: x.key, value: x.value, encrypted: x.encrypted })) };
 }
 
@@ -324,12 +325,15 @@ function planVariables(opts: { mode: "PUT" | "PATCH"; doc: TExtensionsUpdate; va
     const secret = prop.usesEncryption ?? stored?.secret ?? false;
     if (prop.useDefault === true) return changes.push({ op: "var-delete", name: prop.id });
     if (prop.value === undefined) {
-      // A secret sent back as GET shows it (no value, encryptedValueSet true) keeps its value.
-      if (stored && stored.secret && prop.encryptedValueSet === true) return;
+      // A secret sent back as GET shows it (usesEncryption, no value) keeps its value — or its
+      // "needs a value" state after a copy or an import.
+      if (stored && stored.secret && (prop.encryptedValueSet === true || prop.usesEncryption === true)) return;
       if (prop.useDefault === false) return p.add(`${path}.value`, `The variable ${prop.id} needs a value`);
       return changes.push({ op: "var-delete", name: prop.id });
     }
     changes.push({ op: "var-set", name: prop.id, value: prop.value, secret });
   });
-  if (opts.mode === "PUT") for (const v of opts.variables) if (!sent.has(v.name)) changes.push({ op: "var-delete", name: v.name });
+  // PUT replaces the variables when it lists them; without "properties" they stay as they are (an
+  // update of the connections alone must not wipe them).
+  if (opts.mode === "PUT" && props !== undefined) for (const v of opts.variables) if (!sent.has(v.name)) changes.push({ op: "var-delete", name: v.name });
 }

@@ -50,7 +50,7 @@ describe("resolveEffective", () => {
     assert.match(c.tls.caBundlePem, /BEGIN CERTIFICATE/);
     assert.equal(c.testUrl, "https://dev.example/ping", "not overridden: the default");
     assert.deepEqual(r.provenance, { username: "override", password: "override", preemptive: "override", "tls.caBundlePem": "override" });
-    assert.equal(basic.username, "dev", "the defaults are not modified");
+    assert.equal((basic as { username: string }).username, "dev", "the defaults are not modified");
   });
 
   test("an override of the client, URLs, scope or credentials is a separate connection; Header name, Prefix and Test URL are not", () => {

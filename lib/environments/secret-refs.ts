@@ -15,54 +15,18 @@ import { subProtocolLabel } from "@/lib/auth-configs/schema";
 import { strategyFor, tlsFor } from "@/lib/auth-configs/runtime";
 import { AppError } from "@/lib/errors";
 import { sendRequest } from "@/lib/http/execute";
+import { parseSecretReference, type TSecretReference } from "./secret-ref-format";
 
-export type TSecretReference =
-  | { kind: "file"; path: string }
-  | { kind: "gcp"; project: string; secret: string; version: string };
+export { parseSecretReference, type TSecretReference };
 
 export const SECRET_REF_CACHE_MS = 60_000;
 export const MAX_SECRET_FILE_BYTES = 64 * 1024;
-const MAX_REF_LENGTH = 4096;
 const MAX_CACHE_ENTRIES = 500;
 const GCP_TIMEOUT_MS = 30_000;
 /** Secret Manager payloads are at most 64 KiB; base64 and the JSON around them stay well below this. */
 const MAX_GCP_RESPONSE = 1024 * 1024;
 const MAX_GOOGLE_MESSAGE = 200;
 
-const FILE_PREFIX = "file:";
-const GCP_FORM = /^projects\/([^/]*)\/secrets\/([^/]*)\/versions\/([^/]*)$/;
-const GCP_PROJECT = /^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]|[0-9]{1,30})$/;
-const GCP_SECRET = /^[A-Za-z0-9_-]{1,255}$/;
-const GCP_VERSION = /^(?:[1-9][0-9]{0,18}|latest)$/;
-
-const invalid = (why: string) => new AppError("VALIDATION", `Invalid secret reference: ${why}`);
-
-/**
- * Format check. Throws AppError("VALIDATION", "Invalid secret reference: <why>"). Pure. The
- * message never repeats the reference: a value pasted into the wrong field may be the secret itself.
- */
-export function parseSecretReference(ref: string): TSecretReference {
-  if (typeof ref !== "string" || ref === "") throw invalid("it is empty");
-  if (ref.length > MAX_REF_LENGTH) throw invalid(`it is longer than ${MAX_REF_LENGTH} characters`);
-  if (ref.trim() !== ref) throw invalid("it starts or ends with spaces");
-  if (ref.startsWith(FILE_PREFIX)) {
-    const p = ref.slice(FILE_PREFIX.length);
-    if (p === "") throw invalid("file: needs an absolute path, e.g. file:/run/secrets/api-key");
-    if (p.includes("\u0000")) throw invalid("the path contains a NUL character");
-    if (!path.posix.isAbsolute(p)) throw invalid("file: needs an absolute path (starting with /), e.g. file:/run/secrets/api-key");
-    return { kind: "file", path: p };
-  }
-  const m = GCP_FORM.exec(ref);
-  if (!m) {
-    if (ref.startsWith("projects/")) throw invalid("a GCP reference has the form projects/<project>/secrets/<secret>/versions/<version>");
-    throw invalid("use file:<absolute path> or projects/<project>/secrets/<secret>/versions/<version>");
-  }
-  const [, project, secret, version] = m;
-  if (!GCP_PROJECT.test(project)) throw invalid("the project must be a GCP project id (6-30 lowercase letters, digits and hyphens, starting with a letter) or a project number");
-  if (!GCP_SECRET.test(secret)) throw invalid("the secret id must be 1-255 letters, digits, _ or -");
-  if (!GCP_VERSION.test(version)) throw invalid('the version must be a number without leading zeros, or "latest"');
-  return { kind: "gcp", project, secret, version };
-}
 
 export type TSecretRefDeps = {
   /** Loads the Service Account configuration by name, secrets decrypted: { id, config }. Null when no such configuration. */

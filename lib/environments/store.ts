@@ -36,6 +36,12 @@ export async function listEnvironments(): Promise<TEnvironmentRow[]> {
   ]);
   const missing = new Map<string, number>();
   for (const m of [...missingOverrides, ...missingVars]) missing.set(m.environmentId, (missing.get(m.environmentId) ?? 0) + m._count);
+  // Custom properties whose encrypted pairs were copied or imported without their value.
+  for (const o of await db.envOverride.findMany({ where: { value: { contains: '"encrypted":true' } }, select: { environmentId: true, value: true } })) {
+    if (o.value?.startsWith("[") && (JSON.parse(o.value) as TStoredPair[]).some((p) => p.encrypted && p.value === undefined)) {
+      missing.set(o.environmentId, (missing.get(o.environmentId) ?? 0) + 1);
+    }
+  }
   return rows.map((r) => ({
     id: r.id,
     name: r.name,

@@ -1,6 +1,6 @@
 // The connectors library against a real SQLite database: export holds no secret, import reproduces
-// the same connectors (response mapping included), conflicts need a decision, and a failed import
-// writes nothing.
+// the same connectors (response mapping included) and environments (secret values left out and
+// reported as needing a value), conflicts need a decision, and a failed import writes nothing.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Prisma } from "@/generated/prisma/client";
@@ -37,6 +37,7 @@ after(async () => {
 });
 
 async function wipe() {
+  await db.environment.deleteMany();
   await db.connector.deleteMany();
   await db.service.deleteMany();
   await db.authConfig.deleteMany();
@@ -104,7 +105,7 @@ describe("connectors library", () => {
     assert.equal(await db.connector.count(), 0, "preview writes nothing");
 
     const result = await lib.importLibrary(JSON.parse(text), {}, actor);
-    assert.deepEqual(result.created, { authConfigs: 2, services: 1, connectors: 3 });
+    assert.deepEqual(result.created, { authConfigs: 2, services: 1, connectors: 3, environments: 0 });
     assert.deepEqual(await snapshot(), before);
     const { getConnector } = await import("@/lib/connectors/store");
     const imported = await db.connector.findUniqueOrThrow({ where: { name: "Get customer" } });
@@ -150,7 +151,7 @@ describe("connectors library", () => {
 
     decisions["connectors:Upload"] = { action: "rename", name: "Upload v2" };
     const result = await lib.importLibrary(file, decisions, actor);
-    assert.deepEqual(result, { created: { authConfigs: 0, services: 0, connectors: 2 }, skipped: 4, needSecrets: [] });
+    assert.deepEqual(result, { created: { authConfigs: 0, services: 0, connectors: 2, environments: 0 }, skipped: 4, needSecrets: [], needsValue: [] });
     const copy = await db.connector.findUniqueOrThrow({ where: { name: "Get customer (2)" }, include: { service: true } });
     assert.equal(copy.service.name, "CRM");
     assert.equal(await db.service.count(), 1);
@@ -166,7 +167,7 @@ describe("connectors library", () => {
       { "authConfigs:CRM key": { action: "rename", name: "CRM key B" }, "authConfigs:Admin basic": { action: "rename", name: "Admin basic B" }, "services:CRM": { action: "rename", name: "CRM B" } },
       actor,
     );
-    assert.deepEqual(result.created, { authConfigs: 2, services: 1, connectors: 3 });
+    assert.deepEqual(result.created, { authConfigs: 2, services: 1, connectors: 3, environments: 0 });
     const note = await db.connector.findUniqueOrThrow({ where: { name: "Create note B" }, include: { service: { include: { authConfig: true } }, authConfig: true } });
     assert.equal(note.service.name, "CRM B");
     assert.equal(note.service.authConfig.name, "CRM key B");
@@ -230,5 +231,345 @@ describe("connectors library", () => {
       "services.0.logo",
     ]);
     assert.equal(await db.authConfig.count(), 0);
+  });
+});
+
+// ---- Environments (SPEC §7) in the library.
+
+const ENV_PASSWORD = "CANARY-env-password-5d1e";
+const ENV_TOKEN = "CANARY-env-variable-0b77";
+const ENV_CLIENT_SECRET = "CANARY-env-client-secret-c3";
+const ENV_PAIR = "CANARY-env-pair-value-91f0";
+const ENV_ORPHAN = "CANARY-orphan-username-44";
+const REFERENCE = "file:/run/secrets/crm-staging-key";
+
+/** seed() plus an OAuth2 configuration used by a connector, one no connector uses, and two environments. */
+async function seedEnvironments() {
+  await seed();
+  const configs = await import("@/lib/auth-configs/store");
+  const connectors = await import("@/lib/connectors/store");
+  const envs = await import("@/lib/environments/store");
+  const oauth = await configs.createAuthConfig(
+    ZAuthConfigInput.parse({ name: "CRM OAuth", protocol: "OAUTH2", subProtocol: "OAUTH2_CLIENT_CREDENTIALS", tokenUrl: "https://crm.example/token", clientId: "patchbay", clientSecret: "default-secret" }),
+    actor,
+  );
+  const orphan = await configs.createAuthConfig(ZAuthConfigInput.parse({ name: "Orphan", protocol: "HTTP", subProtocol: "BASIC", username: "o", password: "p" }), actor);
+  const crm = await db.service.findUniqueOrThrow({ where: { name: "CRM" } });
+  await connectors.createConnector(ZConnectorInput.parse({ serviceId: crm.id, name: "Token call", method: "GET", urlTemplate: "{{BASE_URL}}/me", authConfigId: oauth.id }), actor);
+  const id = async (name: string) => (await db.authConfig.findUniqueOrThrow({ where: { name } })).id;
+
+  const staging = await envs.createEnvironment({ name: "Staging", description: "Pre-production" }, actor);
+  await envs.updateExtensions(
+    staging.id,
+    {
+      connections: [
+        {
+          id: await id("Admin basic"),
+          fields: [
+            { id: "username", value: "staging-ops", useDefault: false },
+            { id: "password", value: ENV_PASSWORD, usesEncryption: true, useDefault: false },
+            { id: "preemptive", value: false, useDefault: false },
+          ],
+        },
+        {
+          id: await id("CRM key"),
+          fields: [
+            { id: "apiKey", secretReference: REFERENCE, usesEncryption: true, useDefault: false },
+            { id: "testUrl", value: "https://staging.crm.example/ping", useDefault: false },
+            { id: "headerName", value: "X-Staging-Key", useDefault: false },
+          ],
+        },
+        {
+          id: oauth.id,
+          fields: [
+            { id: "clientSecret", value: ENV_CLIENT_SECRET, usesEncryption: true, useDefault: false },
+            {
+              id: "tokenParams",
+              useDefault: false,
+              customProperties: { properties: [{ key: "resource", value: "crm", encrypted: false }, { key: "tenant_secret", value: ENV_PAIR, encrypted: true }] },
+            },
+          ],
+        },
+        { id: orphan.id, fields: [{ id: "username", value: ENV_ORPHAN, useDefault: false }] },
+      ],
+      properties: [
+        { id: "BASE_URL", value: "https://staging.crm.example" },
+        { id: "TOKEN", value: ENV_TOKEN, usesEncryption: true },
+      ],
+    },
+    "PATCH",
+    actor,
+  );
+  const production = await envs.createEnvironment({ name: "Production", description: "" }, actor);
+  await envs.setVariables(production.id, [{ name: "BASE_URL", value: "https://crm.example", secret: false }], actor);
+}
+
+/** An environment as stored, by name: variables and overrides with configuration names, no ids. */
+async function envSnapshot(name: string) {
+  const env = await db.environment.findUniqueOrThrow({ where: { name }, include: { variables: { orderBy: { name: "asc" } }, overrides: { include: { authConfig: true } } } });
+  return {
+    description: env.description,
+    variables: env.variables.map((v) => ({ name: v.name, secret: v.secret, value: v.value })),
+    overrides: env.overrides
+      .map((o) => ({ at: `${o.authConfig.name}: ${o.fieldId}`, value: o.value, secretReference: o.secretReference }))
+      .sort((a, b) => a.at.localeCompare(b.at)),
+  };
+}
+
+const STAGING_NEEDS_VALUE = ["variable TOKEN", "Admin basic: Password", "CRM OAuth: Client secret", "CRM OAuth: Extra token parameters"];
+
+describe("environments in the library", () => {
+  test("a full export carries environments: variables and non-secret overrides, never a secret value (canary)", async () => {
+    await wipe();
+    await seedEnvironments();
+    const file = await lib.exportLibrary(null);
+    const text = JSON.stringify(file);
+    for (const canary of [API_KEY, PASSWORD, ENV_PASSWORD, ENV_TOKEN, ENV_CLIENT_SECRET, ENV_PAIR]) assert.ok(!text.includes(canary), `export contains ${canary}`);
+    assert.ok(!text.includes("pb1."), "export contains an encrypted envelope");
+    assert.ok(!text.includes(ENV_ORPHAN), "overrides of a configuration outside the file are not exported");
+    assert.equal(file.version, 1);
+    assert.deepEqual(file.environments, [
+      { name: "Production", description: "", variables: [{ name: "BASE_URL", secret: false, value: "https://crm.example" }], overrides: [] },
+      {
+        name: "Staging",
+        description: "Pre-production",
+        variables: [
+          { name: "BASE_URL", secret: false, value: "https://staging.crm.example" },
+          { name: "TOKEN", secret: true, needsValue: true },
+        ],
+        overrides: [
+          { authConfig: "Admin basic", field: "password", needsValue: true },
+          { authConfig: "Admin basic", field: "preemptive", value: false },
+          { authConfig: "Admin basic", field: "username", value: "staging-ops" },
+          // By configuration name as the database sorts (code points: "CRM OAuth" before "CRM key").
+          { authConfig: "CRM OAuth", field: "clientSecret", needsValue: true },
+          {
+            authConfig: "CRM OAuth",
+            field: "tokenParams",
+            customProperties: [
+              { key: "resource", value: "crm", encrypted: false },
+              { key: "tenant_secret", encrypted: true },
+            ],
+            needsValue: true,
+          },
+          { authConfig: "CRM key", field: "apiKey", secretReference: REFERENCE },
+          { authConfig: "CRM key", field: "headerName", value: "X-Staging-Key" },
+          { authConfig: "CRM key", field: "testUrl", value: "https://staging.crm.example/ping" },
+        ],
+      },
+    ]);
+    const { ZLibraryFile } = await import("./schema");
+    assert.deepEqual(ZLibraryFile.parse(JSON.parse(text)), JSON.parse(text), "the file is exactly what its schema describes");
+
+    const selected = await lib.exportLibrary([(await db.connector.findUniqueOrThrow({ where: { name: "Token call" } })).id]);
+    assert.deepEqual(selected.environments, [], "a selected export carries no environments");
+  });
+
+  test("round trip: importing the export into an empty database reproduces variables and non-secret overrides; secret ones need a value", async () => {
+    await wipe();
+    await seedEnvironments();
+    const original = await envSnapshot("Staging");
+    const text = JSON.stringify(await lib.exportLibrary(null));
+    await wipe();
+
+    const preview = await lib.previewImport(JSON.parse(text));
+    assert.deepEqual(
+      preview.items.filter((i) => i.kind === "environments"),
+      [
+        { kind: "environments", name: "Production", conflict: false, detail: "1 variable · 0 overrides" },
+        { kind: "environments", name: "Staging", conflict: false, detail: "2 variables · 8 overrides" },
+      ],
+    );
+    assert.equal(await db.environment.count(), 0, "preview writes nothing");
+
+    const result = await lib.importLibrary(JSON.parse(text), {}, actor);
+    assert.deepEqual(result.created, { authConfigs: 3, services: 1, connectors: 4, environments: 2 });
+    assert.deepEqual(result.needsValue, [{ environment: "Staging", items: STAGING_NEEDS_VALUE }]);
+
+    const imported = await envSnapshot("Staging");
+    assert.equal(imported.description, "Pre-production");
+    assert.deepEqual(imported.variables, [
+      { name: "BASE_URL", secret: false, value: "https://staging.crm.example" },
+      { name: "TOKEN", secret: true, value: null },
+    ]);
+    // Non-secret overrides are stored exactly as the environment store writes them; secret ones
+    // hold no value (needs a value), a reference is kept, encrypted pairs lose only their value.
+    const byAt = (s: typeof original) => new Map(s.overrides.map((o) => [o.at, o]));
+    const before = byAt(original);
+    const after = byAt(imported);
+    assert.deepEqual([...after.keys()], [...before.keys()].filter((k) => !k.startsWith("Orphan")));
+    for (const at of ["Admin basic: username", "Admin basic: preemptive", "CRM key: headerName", "CRM key: testUrl", "CRM key: apiKey"]) assert.deepEqual(after.get(at), before.get(at), at);
+    for (const at of ["Admin basic: password", "CRM OAuth: clientSecret"]) assert.deepEqual(after.get(at), { at, value: null, secretReference: null }, at);
+    assert.deepEqual(JSON.parse(after.get("CRM OAuth: tokenParams")!.value!), [
+      { key: "resource", value: "crm", encrypted: false },
+      { key: "tenant_secret", encrypted: true },
+    ]);
+    assert.deepEqual(await envSnapshot("Production"), { description: "", variables: [{ name: "BASE_URL", secret: false, value: "https://crm.example" }], overrides: [] });
+
+    // The environment store sees the missing values, and a second export is the same file.
+    const { listEnvironments } = await import("@/lib/environments/store");
+    assert.deepEqual((await listEnvironments()).map((e) => [e.name, e.overrideCount, e.variableCount, e.needsValueCount]), [["Production", 0, 1, 0], ["Staging", 8, 2, 4]]); // TOKEN, password, clientSecret, and the encrypted tokenParams pair
+    assert.deepEqual((await lib.exportLibrary(null)).environments, JSON.parse(text).environments);
+
+    const audits = await db.auditEntry.findMany({ where: { action: "import", objectType: "Environment" }, orderBy: { objectName: "asc" } });
+    assert.deepEqual(audits.map((a) => a.objectName), ["Production", "Staging"]);
+    const details = JSON.stringify(audits.map((a) => a.details));
+    assert.match(details, /Admin basic: password/);
+    for (const value of ["staging-ops", "https://staging.crm.example", REFERENCE]) assert.ok(!details.includes(value), "audited with field names, never values");
+  });
+
+  test("a file from before environments (no environments key) still imports", async () => {
+    await wipe();
+    await seedEnvironments();
+    const file = JSON.parse(JSON.stringify(await lib.exportLibrary(null)));
+    delete file.environments;
+    await wipe();
+    const result = await lib.importLibrary(file, {}, actor);
+    assert.equal(result.created.connectors, 4);
+    assert.equal(result.created.environments, 0);
+    assert.deepEqual(result.needsValue, []);
+  });
+
+  test("environment names taken need a decision: skip keeps the existing one, rename imports a copy", async () => {
+    await wipe();
+    await seedEnvironments();
+    const file = JSON.parse(JSON.stringify(await lib.exportLibrary(null)));
+    const preview = await lib.previewImport(file);
+    assert.deepEqual(preview.items.filter((i) => i.kind === "environments" && i.conflict).map((i) => i.name), ["Production", "Staging"]);
+
+    const skipRest: import("./store").TDecisions = Object.fromEntries(preview.items.filter((i) => i.kind !== "environments").map((i) => [`${i.kind}:${i.name}`, { action: "skip" }]));
+    const missing = await rejectsWith(lib.importLibrary(file, skipRest, actor), "CONFLICT");
+    assert.match(missing.message, /An environment named "Production" already exists: choose Skip or Rename/);
+    assert.deepEqual(Object.keys(missing.fieldErrors ?? {}).sort(), ["environments:Production", "environments:Staging"]);
+
+    const taken = await rejectsWith(
+      lib.importLibrary(file, { ...skipRest, "environments:Production": { action: "skip" }, "environments:Staging": { action: "rename", name: "Production" } }, actor),
+      "CONFLICT",
+    );
+    assert.deepEqual(taken.fieldErrors, { "environments:Staging": ['"Production" is taken too'] });
+    assert.equal(await db.environment.count(), 2, "nothing written");
+
+    const result = await lib.importLibrary(file, { ...skipRest, "environments:Production": { action: "skip" }, "environments:Staging": { action: "rename", name: "Staging 2" } }, actor);
+    assert.deepEqual(result.created, { authConfigs: 0, services: 0, connectors: 0, environments: 1 });
+    assert.equal(result.skipped, 9); // 3 configurations, 1 service, 4 connectors, Production
+    assert.deepEqual(result.needsValue, [{ environment: "Staging 2", items: STAGING_NEEDS_VALUE }]);
+    // The copy's overrides apply to the existing (skipped) configurations.
+    const copy = await envSnapshot("Staging 2");
+    const original = await envSnapshot("Staging");
+    assert.deepEqual(copy.overrides.map((o) => o.at), original.overrides.map((o) => o.at).filter((at) => !at.startsWith("Orphan")));
+    const audit = await db.auditEntry.findFirstOrThrow({ where: { action: "import", objectType: "Environment", objectName: "Staging 2" } });
+    assert.equal((audit.details as { renamedFrom?: string }).renamedFrom, "Staging");
+  });
+
+  test("skipping a configuration whose existing namesake has another sub-protocol: its overrides are refused, nothing written", async () => {
+    await wipe();
+    await seedEnvironments();
+    const file = JSON.parse(JSON.stringify(await lib.exportLibrary(null)));
+    await wipe();
+    const configs = await import("@/lib/auth-configs/store");
+    await configs.createAuthConfig(ZAuthConfigInput.parse({ name: "Admin basic", protocol: "HTTP", subProtocol: "API_KEY", headerName: "X-Key", apiKey: "k" }), actor);
+    const e = await rejectsWith(lib.importLibrary(file, { "authConfigs:Admin basic": { action: "skip" } }, actor), "VALIDATION");
+    assert.match(e.message, /"password" is not an extensible field of "Admin basic" \(its sub-protocol API_KEY has no such field\)/);
+    assert.deepEqual(Object.keys(e.fieldErrors ?? {}).length, 3, "password, preemptive and username of Admin basic");
+    assert.match(e.message, /Rename it instead of Skip/);
+    assert.equal(await db.environment.count(), 0);
+    assert.equal(await db.connector.count(), 0);
+    assert.equal(await db.authConfig.count(), 1);
+  });
+
+  test("bad environments are refused with where the problem is, and nothing is written", async () => {
+    await wipe();
+    await seed();
+    const base = JSON.parse(JSON.stringify(await lib.exportLibrary(null)));
+    await wipe();
+    const file = {
+      ...base,
+      environments: [
+        {
+          name: "Staging",
+          variables: [
+            { name: "base_url", value: "x" },
+            { name: "TOKEN", secret: true, value: "a secret in the file" },
+            { name: "OK", value: "1" },
+            { name: "OK", value: "2" },
+          ],
+          overrides: [
+            { authConfig: "Nowhere", field: "username", value: "x" },
+            { authConfig: "Admin basic", field: "clientId", value: "x" },
+            { authConfig: "Admin basic", field: "password", value: "a secret in the file" },
+            { authConfig: "Admin basic", field: "preemptive", value: "yes" },
+            { authConfig: "CRM key", field: "apiKey", secretReference: "projects/x/secrets/y" },
+            { authConfig: "CRM key", field: "headerName", secretReference: "file:/x" },
+            { authConfig: "CRM key", field: "testUrl", value: "ftp://nope" },
+            { authConfig: "CRM key", field: "testUrl", value: "https://twice.example" },
+          ],
+        },
+        { name: "Staging", variables: [], overrides: [] },
+        { name: "   ", variables: [], overrides: [] },
+      ],
+    };
+    const e = await rejectsWith(lib.importLibrary(file, {}, actor), "VALIDATION");
+    assert.deepEqual(Object.keys(e.fieldErrors ?? {}).sort(), [
+      "environments.0.overrides.0.authConfig",
+      "environments.0.overrides.1.field",
+      "environments.0.overrides.2.value",
+      "environments.0.overrides.3.value",
+      "environments.0.overrides.4.secretReference",
+      "environments.0.overrides.5.secretReference",
+      "environments.0.overrides.6.value",
+      "environments.0.overrides.7.field",
+      "environments.0.variables.0.name",
+      "environments.0.variables.1.value",
+      "environments.0.variables.3.name",
+      "environments.1.name",
+      "environments.2.name",
+    ]);
+    const fe = e.fieldErrors!;
+    assert.match(fe["environments.0.overrides.0.authConfig"][0], /No authentication configuration "Nowhere" in the file or in Patchbay/);
+    assert.match(fe["environments.0.overrides.1.field"][0], /"clientId" is not an extensible field of "Admin basic"/);
+    assert.match(fe["environments.0.variables.0.name"][0], /may use only A-Z, 0-9 and _/);
+    assert.match(fe["environments.0.overrides.4.secretReference"][0], /Invalid secret reference/);
+    assert.ok(!JSON.stringify(e).includes("a secret in the file"), "errors never repeat a value");
+    await rejectsWith(lib.previewImport(file), "VALIDATION");
+    assert.equal(await db.environment.count(), 0);
+    assert.equal(await db.authConfig.count(), 0, "nothing written");
+
+    const pairs = {
+      ...base,
+      environments: [{ name: "P", overrides: [{ authConfig: "CRM key", field: "headerName", customProperties: [] }] }],
+    };
+    const p = await rejectsWith(lib.importLibrary(pairs, {}, actor), "VALIDATION");
+    assert.deepEqual(Object.keys(p.fieldErrors ?? {}), ["environments.0.overrides.0.customProperties"]);
+  });
+
+  test("the file's variable-name rule is the environments' own", async () => {
+    const { LIB_VARIABLE_NAME } = await import("./schema");
+    const { VARIABLE_NAME } = await import("@/lib/environments/extensions");
+    assert.equal(LIB_VARIABLE_NAME.source, VARIABLE_NAME.source);
+  });
+});
+
+describe("custom properties in the library", () => {
+  test("duplicate or empty keys and encrypted values in the file are refused", async () => {
+    await wipe();
+    await seedEnvironments();
+    const file = JSON.parse(JSON.stringify(await lib.exportLibrary(null)));
+    await wipe();
+    const staging = file.environments.find((e: { name: string }) => e.name === "Staging");
+    const tp = staging.overrides.find((o: { field: string }) => o.field === "tokenParams");
+    tp.customProperties = [
+      { key: "a", value: "1", encrypted: false },
+      { key: "a", value: "2", encrypted: false },
+      { key: " ", value: "3", encrypted: false },
+      { key: "s", value: "a secret in the file", encrypted: true },
+      { key: "grant_type", value: "x", encrypted: false },
+    ];
+    const e = await rejectsWith(lib.importLibrary(file, {}, actor), "VALIDATION");
+    const i = staging.overrides.indexOf(tp);
+    assert.deepEqual(Object.keys(e.fieldErrors ?? {}).sort(), [1, 2, 3].map((n) => `environments.1.overrides.${i}.customProperties.${n}.${n === 3 ? "value" : "key"}`));
+    tp.customProperties = [{ key: "grant_type", value: "x", encrypted: false }];
+    const reserved = await rejectsWith(lib.importLibrary(file, {}, actor), "VALIDATION");
+    assert.match(reserved.message, /Patchbay sets this parameter itself/);
+    assert.equal(await db.environment.count(), 0);
   });
 });

@@ -194,3 +194,44 @@ describe("rotateSecrets with a value under a key missing from the ring", () => {
     assert.equal(decryptSecret(onlyB, t.accessToken, tokenSlot(tokId, "accessToken")), "token-under-C");
   });
 });
+
+describe("rotateSecrets covers environments: secret variables, secret overrides, encrypted custom-property pairs", () => {
+  let dir: string;
+  let db: TDb;
+  let cleanup: () => Promise<void>;
+
+  before(async () => {
+    ({ dir, db, cleanup } = await freshDatabase());
+  });
+  after(async () => {
+    await db?.$disconnect();
+    await cleanup?.();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("every envelope is re-sealed under the current key, plain values untouched", async () => {
+    const configId = await createConfig(db, "env-cfg", ringA, {});
+    const env = await db.environment.create({ data: { name: "Staging" } });
+    const secretVar = await db.envVariable.create({ data: { environmentId: env.id, name: "TOKEN", secret: true, value: "pending" } });
+    await db.envVariable.update({ where: { id: secretVar.id }, data: { value: encryptSecret(ringA, "var-secret", { model: "EnvVariable", field: "value", recordId: secretVar.id }) } });
+    await db.envVariable.create({ data: { environmentId: env.id, name: "PLAIN", value: "plain-value" } });
+    const secretOverride = await db.envOverride.create({ data: { environmentId: env.id, authConfigId: configId, fieldId: "clientSecret", value: "pending" } });
+    await db.envOverride.update({ where: { id: secretOverride.id }, data: { value: encryptSecret(ringA, "override-secret", { model: "EnvOverride", field: "value", recordId: secretOverride.id }) } });
+    const pairs = await db.envOverride.create({ data: { environmentId: env.id, authConfigId: configId, fieldId: "tokenParams", value: "[]" } });
+    const sealedPair = encryptSecret(ringA, "pair-secret", { model: "EnvOverride", field: "value.k", recordId: pairs.id });
+    await db.envOverride.update({ where: { id: pairs.id }, data: { value: JSON.stringify([{ key: "k", value: sealedPair, encrypted: true }, { key: "p", value: "plain", encrypted: false }]) } });
+    await db.envOverride.create({ data: { environmentId: env.id, authConfigId: configId, fieldId: "clientId", value: JSON.stringify("pb1-looking-but-plain") } });
+
+    const report = await rotate(db, ringB);
+    assert.equal(report.rotated, 3);
+    const v = await db.envVariable.findUniqueOrThrow({ where: { id: secretVar.id } });
+    assert.equal(decryptSecret(onlyB, v.value!, { model: "EnvVariable", field: "value", recordId: v.id }), "var-secret");
+    const o = await db.envOverride.findUniqueOrThrow({ where: { id: secretOverride.id } });
+    assert.equal(decryptSecret(onlyB, o.value!, { model: "EnvOverride", field: "value", recordId: o.id }), "override-secret");
+    const p = JSON.parse((await db.envOverride.findUniqueOrThrow({ where: { id: pairs.id } })).value!) as Array<{ key: string; value: string }>;
+    assert.equal(decryptSecret(onlyB, p[0].value, { model: "EnvOverride", field: "value.k", recordId: pairs.id }), "pair-secret");
+    assert.equal(p[1].value, "plain");
+    assert.equal((await db.envVariable.findFirstOrThrow({ where: { name: "PLAIN" } })).value, "plain-value");
+    assert.equal((await rotate(db, ringB)).rotated, 0, "a second run has nothing left to do");
+  });
+});

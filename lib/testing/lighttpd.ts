@@ -9,6 +9,8 @@ import path from "node:path";
 
 export const LIGHTTPD = "/usr/sbin/lighttpd";
 export const INTEROP_USER = { username: "alice", password: "s3cret pass with spaces" };
+/** A second account, the only one let into /staging/ (environments e2e: each environment its own credentials). */
+export const STAGING_USER = { username: "bob-staging", password: "canary-staging-basic-pw-7c1e" };
 export const P12_PASSPHRASE = "interop-p12";
 
 async function freePort(): Promise<number> {
@@ -54,12 +56,12 @@ export async function startLighttpd(): Promise<TLighttpd> {
   ssl(["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-out", "client.pem", "-days", "2"]);
   ssl(["pkcs12", "-export", "-in", "client.pem", "-inkey", "client-key.pem", "-out", "client.p12", "-passout", `pass:${P12_PASSPHRASE}`]);
 
-  for (const area of ["basic", "digest-md5", "digest-sha256"]) {
+  for (const area of ["basic", "digest-md5", "digest-sha256", "staging"]) {
     mkdirSync(path.join(dir, "www", area), { recursive: true });
     writeFileSync(path.join(dir, "www", area, "ok.txt"), `hello from ${area}\n`);
   }
   writeFileSync(path.join(dir, "www", "ok.txt"), "hello over mutual TLS\n");
-  writeFileSync(path.join(dir, "users"), `${INTEROP_USER.username}:${INTEROP_USER.password}\n`);
+  writeFileSync(path.join(dir, "users"), `${INTEROP_USER.username}:${INTEROP_USER.password}\n${STAGING_USER.username}:${STAGING_USER.password}\n`);
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   writeFileSync(
     path.join(dir, "lighttpd.conf"),
@@ -72,6 +74,7 @@ auth.backend = "plain"
 auth.backend.plain.userfile = "${dir}/users"
 auth.require = (
   "/basic/" => ("method" => "basic", "realm" => "interop", "require" => "valid-user"),
+  "/staging/" => ("method" => "basic", "realm" => "interop", "require" => "user=${STAGING_USER.username}"),
   "/digest-md5/" => ("method" => "digest", "algorithm" => "MD5", "realm" => "interop", "require" => "valid-user"),
   "/digest-sha256/" => ("method" => "digest", "algorithm" => "SHA-256", "realm" => "interop", "require" => "valid-user"),
 )

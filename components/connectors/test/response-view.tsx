@@ -89,6 +89,7 @@ export function ResponseView({ result, name }: { result: TOk; name: string }) {
         <strong data-testid="response-status" className={result.status < 400 ? "status-ok" : "status-bad"}>{result.status} {result.statusText}</strong>
         <span data-testid="response-time">{ms(t.totalMs)} ({parts})</span>
         <span data-testid="response-size">{formatSize(result.bodyBytes)}</span>
+        <span data-testid="response-environment">{result.environment ? `Ran in environment ${result.environment.name}` : "Ran in No environment (defaults)"}</span>
       </p>
       {result.truncated ? (
         <div role="alert" className="message error">Response too large: only the first {formatSize(result.bodyBytes)} were kept (truncated).</div>

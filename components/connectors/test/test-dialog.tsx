@@ -1,7 +1,7 @@
 "use client";
 // The Test Connector dialog (SPEC §5.3): the inputs of one run, Send with progress and Cancel, then
 // the Response view. The request is built and sent on the server (POST /api/connectors/test), by
-// the same code as the REST run API.
+// the same code as the REST run API, in the environment chosen in the header (SPEC §7).
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
@@ -27,6 +27,9 @@ export type TTestTarget = {
 
 const MAX_FILES_BYTES = 10 * 1024 * 1024;
 
+/** The header's environment; null: No environment (the defaults). */
+export type TTestEnvironment = { id: string; name: string } | null;
+
 type TOutcome = TTestResponse | { ok: false; code: "CANCELLED_BY_USER"; error: string };
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -38,19 +41,19 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-export function TestConnectorDialog({ target, open, onOpenChange }: { target: TTestTarget | null; open: boolean; onOpenChange: (open: boolean) => void }) {
+export function TestConnectorDialog({ target, environment, open, onOpenChange }: { target: TTestTarget | null; environment: TTestEnvironment; open: boolean; onOpenChange: (open: boolean) => void }) {
   return (
     <Dialog open={open && target !== null} onOpenChange={onOpenChange}>
       {target ? (
         <DialogContent title="Test connector" className="wide">
-          <TestForm key={`${target.connectorId}:${JSON.stringify(target.connector)}`} target={target} />
+          <TestForm key={`${target.connectorId}:${JSON.stringify(target.connector)}`} target={target} environment={environment} />
         </DialogContent>
       ) : null}
     </Dialog>
   );
 }
 
-function TestForm({ target }: { target: TTestTarget }) {
+function TestForm({ target, environment }: { target: TTestTarget; environment: TTestEnvironment }) {
   const c = target.connector;
   const pathNames = pathParamNames(c.urlTemplate);
   const [path, setPath] = useState<Record<string, string>>({});
@@ -109,7 +112,7 @@ function TestForm({ target }: { target: TTestTarget }) {
       formParams: c.formParams.filter((p) => p.type === "text").map((p): [string, string] => [p.name, formText[p.name] ?? ""]),
     };
     const fd = new FormData();
-    fd.set("request", JSON.stringify({ connectorId: target.connectorId, connector: target.sendDefinition ? c : undefined, inputs }));
+    fd.set("request", JSON.stringify({ connectorId: target.connectorId, connector: target.sendDefinition ? c : undefined, environmentId: environment?.id ?? null, inputs }));
     for (const [name, file] of Object.entries(files)) if (file) fd.append(`file:${name}`, file, file.name);
     const controller = new AbortController();
     controllerRef.current = controller;
@@ -157,6 +160,12 @@ function TestForm({ target }: { target: TTestTarget }) {
         <dt>URL</dt>
         <dd className="mono" data-testid="test-url"><span className="method">{c.method}</span> {c.urlTemplate}</dd>
       </dl>
+      <p>
+        <strong data-testid="test-environment">Environment: {environment ? environment.name : "No environment"}</strong>{" "}
+        <span className="muted">
+          {environment ? "Its variables and overrides apply." : "The defaults apply."} To test in another, close this dialog and choose it in the header.
+        </span>
+      </p>
 
       {showOverwrites ? (
         <Section title="Overwrite config parameters">

@@ -3,8 +3,9 @@ import "server-only";
 import type { TRoute } from "../context";
 import { catalogRoutes } from "./catalog";
 import { connectorRoutes } from "./connectors";
+import { environmentRoutes } from "./environments";
 import { libraryRoutes } from "./library";
 import { openApiRoutes } from "./openapi";
 import { runRoutes } from "./run";
 
-export const ROUTES: TRoute[] = [...connectorRoutes, ...runRoutes, ...catalogRoutes, ...libraryRoutes, ...openApiRoutes(() => ROUTES)];
+export const ROUTES: TRoute[] = [...connectorRoutes, ...runRoutes, ...catalogRoutes, ...libraryRoutes, ...environmentRoutes, ...openApiRoutes(() => ROUTES)];

@@ -9,20 +9,21 @@ import { requireAdmin } from "@/lib/auth/session";
 import { callShapeOf } from "@/lib/connectors/call-shape";
 import { getConnector, wizardChoices } from "@/lib/connectors/store";
 import { env } from "@/lib/env";
+import { selectedEnvironment } from "@/lib/environments/store";
 import { recentRuns, runStatsByRange } from "@/lib/runs/queries";
 
 export const metadata: Metadata = { title: "Connector" };
 
 export default async function ConnectorPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  await requireAdmin();
-  const [connector, choices, runs, stats] = await Promise.all([getConnector(id), wizardChoices(), recentRuns(id), runStatsByRange(id)]);
+  const user = await requireAdmin();
+  const [connector, choices, runs, stats, environment] = await Promise.all([getConnector(id), wizardChoices(), recentRuns(id), runStatsByRange(id), selectedEnvironment(user.id)]);
   if (!connector) notFound();
   const { pathParams, queryParams, body, formParams } = callShapeOf(connector);
   return (
     <>
       <PageHeader title={connector.name} description={connector.description || undefined} />
-      <ConnectorForm key={connector.id} connector={connector} choices={choices} />
+      <ConnectorForm key={connector.id} connector={connector} choices={choices} environment={environment} />
       <CallFromAnotherSystem connector={{ id: connector.id, pathParams, queryParams, body, formParams }} baseUrl={env().PATCHBAY_URL} />
       <section className="runs" aria-labelledby="recent-runs-title">
         <h2 id="recent-runs-title">Recent runs</h2>
