@@ -276,8 +276,10 @@ test("OAuth2 client credentials: a Client ID overridden in Staging (extensions A
   expect(unknown.status).toBe(400);
   expect(JSON.parse(unknown.text).error.code).toBe("VALIDATION");
 
-  // The run log records the environment.
-  await expect.poll(async () => (await db().run.findMany({ where: { connectorId: connector.id }, select: { environmentId: true } })).map((r) => r.environmentId).sort()).toEqual([envId, envId, null].sort());
+  // The run log records the environment (and the refused run, with its error code).
+  const logged = async () =>
+    (await db().run.findMany({ where: { connectorId: connector.id }, select: { environmentId: true, errorCode: true } })).map((r) => `${r.environmentId ?? "none"} ${r.errorCode ?? "ok"}`).sort();
+  await expect.poll(logged).toEqual([`${envId} ok`, `${envId} ok`, "none VALIDATION", "none ok"].sort());
 
   for (const url of [configUrl, `/environments/${envId}`]) {
     const html = await (await page.request.get(url)).text();
