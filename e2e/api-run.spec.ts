@@ -3,8 +3,8 @@
 // text and binary bodies, an upstream that refuses, one that hangs, one whose TLS fails; the run
 // log shows the API runs; the token is in no page, no server log line and no run log row.
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./fixtures/auth";
+import { expect, test } from "@playwright/test";
+import { createApiToken as createToken, signIn } from "./fixtures/auth";
 import { db, seedUser } from "./fixtures/db";
 
 const appOrigin = `http://127.0.0.1:${process.env.PATCHBAY_E2E_PORT}`;
@@ -14,17 +14,6 @@ const serverLog = `${process.env.PATCHBAY_E2E_DATA_DIR}/server.log`;
 
 let n = 0;
 const unique = (prefix: string) => `${prefix} ${Date.now().toString(36)}-${++n}`;
-
-async function createToken(page: Page, name: string): Promise<string> {
-  await page.goto("/api-tokens");
-  await page.getByRole("button", { name: "Create token" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create API token" });
-  await dialog.getByLabel("Name", { exact: true }).fill(name);
-  await dialog.getByRole("button", { name: "Create", exact: true }).click();
-  const token = await dialog.getByLabel("API token", { exact: true }).inputValue();
-  await dialog.getByRole("button", { name: "Done" }).click();
-  return token;
-}
 
 async function seed() {
   const config = await db().authConfig.create({

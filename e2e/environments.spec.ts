@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { startLighttpd, INTEROP_USER, STAGING_USER, type TLighttpd } from "../lib/testing/lighttpd";
-import { signIn } from "./fixtures/auth";
+import { createApiToken as createToken, signIn } from "./fixtures/auth";
 import { db, seedUser } from "./fixtures/db";
 import { OAUTH_CLIENTS, OAUTH_PATHS, type OAuthStats } from "./oauth/clients";
 
@@ -29,17 +29,6 @@ test.afterAll(async () => {
 });
 
 test.describe.configure({ mode: "serial" });
-
-async function createToken(page: Page, name: string): Promise<string> {
-  await page.goto("/api-tokens");
-  await page.getByRole("button", { name: "Create token" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create API token" });
-  await dialog.getByLabel("Name", { exact: true }).fill(name);
-  await dialog.getByRole("button", { name: "Create", exact: true }).click();
-  const token = await dialog.getByLabel("API token", { exact: true }).inputValue();
-  await dialog.getByRole("button", { name: "Done" }).click();
-  return token;
-}
 
 async function api(token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${appOrigin}/api/v1${path}`, {

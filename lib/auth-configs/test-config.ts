@@ -89,7 +89,7 @@ export async function testAuthConfig(opts: { id: string | null; input?: TAuthCon
     objectType: "AuthConfig",
     objectId: opts.id,
     objectName: config.name,
-    details: { ok: result.ok, status: result.status ?? null, saved: Boolean(opts.id), environment: environmentName },
+    details: { ok: result.ok, status: result.status ?? null, saved: Boolean(opts.id), ...(environmentName ? { environment: environmentName } : {}) },
   });
   return { ...result, environment: envRef, ...(link ? { link } : {}) };
 }

@@ -91,3 +91,47 @@ describe("runConnector", () => {
     assert.deepEqual(entries.map((e) => [e.objectName, e.details]), [["Blocked", { error: "OUTBOUND_BLOCKED", saved: false }]]);
   });
 });
+
+describe("runConnector in an environment", () => {
+  const SECRET = "CANARY-secret-variable-93d1";
+  let envId: string;
+
+  before(async () => {
+    const envs = await import("@/lib/environments/store");
+    envId = (await envs.createEnvironment({ name: "Staging", description: "" }, actor)).id;
+    await envs.setVariables(envId, [{ name: "BASE", value: srv.origin, secret: false }, { name: "TOKEN", value: SECRET, secret: true }], actor);
+    await envs.updateExtensions(envId, { connections: [{ id: basicId, fields: [{ id: "username", value: "stage-user", useDefault: false }] }] }, "PATCH", actor);
+  });
+
+  const envDef = () => def({ authConfigId: basicId, urlTemplate: "{{BASE}}/echo?t={{TOKEN}}", bodyType: "JSON", headers: [{ name: "X-Token", value: "Bearer {{TOKEN}}" }] });
+
+  test("variables and overrides apply; secret variable values are sent but masked in Request sent and cURL; the result and the run log say which environment", async () => {
+    const res = await run.runConnector({ def: envDef(), connectorId: null, name: "C", inputs: ZRunInputs.parse({ body: `{"t":"{{TOKEN}}"}` }), actor, action: "test", environment: "Staging" });
+    const seen = srv.seen.at(-1)!;
+    assert.deepEqual(headerValues(seen.rawHeaders, "x-token"), [`Bearer ${SECRET}`]);
+    assert.deepEqual(headerValues(seen.rawHeaders, "authorization"), [`Basic ${Buffer.from("stage-user:p").toString("base64")}`]);
+    assert.equal(res.body.toString(), `{"t":"${SECRET}"}`);
+    assert.deepEqual(res.environment, { id: envId, name: "Staging" });
+    assert.ok(!JSON.stringify(res.sent).includes(SECRET), "Request sent");
+    assert.ok(!res.curl.includes(SECRET), "cURL");
+    assert.ok(!res.url.includes(SECRET), "final URL");
+    const { flushRuns } = await import("@/lib/runs/log");
+    await flushRuns();
+    const logged = await db.run.findFirstOrThrow({ orderBy: { at: "desc" } });
+    assert.equal(logged.environmentId, envId);
+  });
+
+  test("by id too; without an environment the variable is a validation error naming it, nothing is sent", async () => {
+    await run.runConnector({ def: envDef(), connectorId: null, name: "C", inputs: ZRunInputs.parse({}), actor, action: "run", environment: envId });
+    const before = srv.seen.length;
+    await assert.rejects(
+      run.runConnector({ def: envDef(), connectorId: null, name: "C", inputs: ZRunInputs.parse({}), actor, action: "run" }),
+      (e: unknown) => e instanceof AppError && e.code === "VALIDATION" && /\{\{BASE\}\} is an environment variable/.test(e.message),
+    );
+    await assert.rejects(
+      run.runConnector({ def: envDef(), connectorId: null, name: "C", inputs: ZRunInputs.parse({}), actor, action: "run", environment: "Nope" }),
+      (e: unknown) => e instanceof AppError && e.code === "VALIDATION" && /Unknown environment "Nope"/.test(e.message),
+    );
+    assert.equal(srv.seen.length, before);
+  });
+});

@@ -62,8 +62,9 @@ export async function environmentChoices(): Promise<Array<{ id: string; name: st
 }
 
 export async function createEnvironment(input: TEnvironmentInput, actor: TActor): Promise<{ id: string }> {
+  let created: { id: string };
   try {
-    return await getDb().$transaction(async (tx) => {
+    created = await getDb().$transaction(async (tx) => {
       const row = await tx.environment.create({ data: { name: input.name, description: input.description }, select: { id: true } });
       await audit({ actor, action: "create", objectType: "Environment", objectId: row.id, objectName: input.name }, tx);
       return row;
@@ -71,6 +72,9 @@ export async function createEnvironment(input: TEnvironmentInput, actor: TActor)
   } catch (e) {
     rethrowNameTaken(e, "An environment");
   }
+  // A run that named it a moment ago was told "unknown environment": that answer is dropped.
+  invalidate("environment", created.id);
+  return created;
 }
 
 export async function updateEnvironment(id: string, input: TEnvironmentInput, actor: TActor): Promise<void> {
@@ -139,6 +143,7 @@ export async function copyEnvironment(id: string, actor: TActor): Promise<{ id: 
     await audit({ actor, action: "copy", objectType: "Environment", objectId: env.id, objectName: name, details: { from: src.name, fromId: src.id, needsValue, secretVariables } }, tx);
     return { id: env.id, name };
   });
+  invalidate("environment", created.id);
   return created;
 }
 

@@ -106,7 +106,7 @@ export async function completeConnect(q: URLSearchParams, user: TSessionUser | n
   let environmentName: string | null = null;
   const finish = async (ok: boolean, message: string, name: string | null) => {
     await db.oAuthState.update({ where: { id: row.id }, data: { outcome: ok ? "connected" : "error", message: message.slice(0, 500) } });
-    await audit({ actor: actorOf(user), action: "connect", objectType: "AuthConfig", objectId: row.authConfigId, objectName: name, details: { ok, environment: environmentName } });
+    await audit({ actor: actorOf(user), action: "connect", objectType: "AuthConfig", objectId: row.authConfigId, objectName: name, details: { ok, ...(environmentName ? { environment: environmentName } : {}) } });
     return back;
   };
 

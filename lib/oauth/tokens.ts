@@ -82,7 +82,7 @@ export function isFresh(set: TTokenSet, now = Date.now()): boolean {
 
 async function markNeedsReconnect(r: TTokenRequest, reason: string): Promise<void> {
   await getDb().oAuthToken.updateMany({ where: uniqueOf(r).authConfigId_connection_ownerKey, data: { needsReconnect: true, needsReconnectReason: reason.slice(0, 500) } });
-  await audit({ actor: null, action: "needs-reconnect", objectType: "AuthConfig", objectId: r.configId, objectName: r.name, details: { reason: reason.slice(0, 500), environment: r.environmentName ?? null } });
+  await audit({ actor: null, action: "needs-reconnect", objectType: "AuthConfig", objectId: r.configId, objectName: r.name, details: { reason: reason.slice(0, 500), ...(r.environmentName ? { environment: r.environmentName } : {}) } });
 }
 
 /** Why a connection needs reconnect (any owner's tokens were refused for good), or null. */
@@ -199,7 +199,7 @@ export function notConnected(r: { configId: string; name: string; ownerKey: stri
 export async function disconnect(configId: string, connection: string, userId: string, isAdmin: boolean, actor: TActor): Promise<void> {
   const owners = isAdmin ? [userId, SHARED_OWNER] : [userId];
   const { count } = await getDb().oAuthToken.deleteMany({ where: { authConfigId: configId, connection, ownerKey: { in: owners } } });
-  if (count > 0) await audit({ actor, action: "disconnect", objectType: "AuthConfig", objectId: configId, details: { tokenSets: count, environmentId: connection || null } });
+  if (count > 0) await audit({ actor, action: "disconnect", objectType: "AuthConfig", objectId: configId, details: { tokenSets: count, ...(connection ? { environmentId: connection } : {}) } });
 }
 
 /** Settings that identify the client and what it was granted: changing one invalidates stored tokens. */

@@ -56,7 +56,7 @@ const RULES = [
   "Without `useDefault` (the legacy form) a non-empty `value` overrides and an absent or empty one reverts.",
   "Encrypted fields (`usesEncryption: true` in GET) take a `value` only with `usesEncryption: true`, or a `secretReference` (`file:<absolute path>` or `projects/<p>/secrets/<s>/versions/<v>`); their values never come back, `encryptedValueSet` says whether an override is stored.",
   "Custom properties fields are replaced as a whole list (`customProperties.properties`); keys must be non-empty and distinct; an encrypted pair sent without a value keeps its stored value.",
-  "`properties` are the environment variables.",
+  "`properties` are the environment variables. Field values are checked by the configuration form's rules and stored as it stores them (text trimmed).",
   "One transaction: on any problem nothing is written and the answer is a 400 naming each field at fault in details.fields.",
 ].join("\n\n");
 
@@ -89,7 +89,7 @@ export const environmentRoutes: TRoute[] = [
     role: "ADMIN",
     doc: {
       summary: "Replace an environment's extensions (complete update)",
-      description: `Every field not sent reverts to its default, except encrypted fields sent with \`encryptedValueSet: true\`, which keep their stored override; variables not sent are deleted. Send back what GET gave, changed where needed.\n\n${RULES}`,
+      description: `Every field not sent reverts to its default, except encrypted fields sent with \`encryptedValueSet: true\`, which keep their stored override. With \`properties\`, the variables are replaced by the list (a secret one sent back without a value keeps it); without, they stay as they are. Send back what GET gave, changed where needed.\n\n${RULES}`,
       tags: ["Environments"],
       body: ZExtensionsUpdate,
       response: ZExtensionsDocument,
