@@ -6,7 +6,8 @@ import next from "next";
 import { handleApiRequest, API_PREFIX } from "@/lib/api/handler";
 import { env } from "@/lib/env";
 import { parseOutboundAllow } from "@/lib/http/outbound-policy";
-import { flushRuns, pruneRuns } from "@/lib/runs/log";
+import { startBackgroundWork } from "@/lib/jobs/runtime";
+import { flushRuns } from "@/lib/runs/log";
 import { loadKeyRing } from "@/lib/secrets/keyring";
 
 const config = env(); // a readable error stops the start, naming the setting
@@ -33,21 +34,19 @@ server.listen(config.PORT, config.PATCHBAY_HOST, () => {
   console.log(`[patchbay] listening on http://${config.PATCHBAY_HOST}:${config.PORT} (${dev ? "development" : "production"}); public URL ${config.PATCHBAY_URL}`);
 });
 
-// Run log retention, hourly. (Background work moves to the jobs runtime with the events work.)
-const prune = () =>
-  pruneRuns(config.PATCHBAY_RUN_RETENTION_DAYS).catch((e) => console.error("[patchbay] run log retention failed", e));
-void prune();
-setInterval(prune, 3_600_000).unref();
+// Background work (run log retention, ...): durable jobs in the database (lib/jobs).
+const queue = await startBackgroundWork();
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`[patchbay] ${signal}: finishing open requests`);
-  // Stop accepting; let open requests finish for up to 10 s; write the queued run log.
+  console.log(`[patchbay] ${signal}: finishing open requests and running jobs`);
+  // Stop accepting; let open requests and running jobs finish for up to 10 s (jobs not finished by
+  // then go back to the queue for the next start); write the queued run log.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
+  await Promise.all([Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]), queue.stop({ graceMs: 10_000 })]);
   await flushRuns();
   process.exit(0);
 }

@@ -1,0 +1,312 @@
+// The embedded job runtime (SPEC §12 "embedded default"): jobs are rows of the app's database, so
+// polls, deliveries and retries survive restarts. A claim is a lease: a job whose process died is
+// claimed again once its lease runs out. Claims, schedules and completions are transactions, so
+// several processes on one SQLite file never run a job twice at the same time nor send a scheduled
+// job twice. Implements lib/jobs/types.ts; pg-boss will implement the same interface on PostgreSQL.
+import parser from "cron-parser";
+import type { TDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { mayRetry, retryDelayMs } from "./backoff";
+import type { THandler, TJob, TJobQueue, TSendOptions, TWorkOptions } from "./types";
+
+/** Completed jobs are kept this long (for inspection), failed ones longer. */
+const KEEP_COMPLETED_MS = 24 * 3600_000;
+const KEEP_FAILED_MS = 14 * 24 * 3600_000;
+const MAX_ERROR = 2000;
+
+// A send in one copy of lib/ (Next's bundle, a server action) wakes the workers of the other
+// (the custom server's), as the cache invalidation does.
+const WAKE = Symbol.for("patchbay.jobs.wake");
+const g = globalThis as unknown as { [WAKE]?: Set<(name: string) => void> };
+const wakers = (g[WAKE] ??= new Set());
+
+/** The next time a 5-field cron expression is due after `after`, in UTC. Throws VALIDATION when invalid. */
+export function nextCronTime(cron: string, after: Date): Date {
+  if (cron.trim().split(/\s+/).length !== 5) throw new AppError("VALIDATION", `Invalid schedule ${JSON.stringify(cron)}: use 5 cron fields (minute hour day month weekday).`);
+  try {
+    return parser.parseExpression(cron, { currentDate: after, tz: "UTC" }).next().toDate();
+  } catch (e) {
+    throw new AppError("VALIDATION", `Invalid schedule ${JSON.stringify(cron)}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * One claim of a job by this process: the attempt and the lease it holds. Completing, failing,
+ * renewing or returning the job matches both, so a run whose claim was lost (returned by stop(),
+ * or expired and claimed elsewhere) can never write over a newer claim.
+ */
+type TClaim = { id: string; attempt: number; leaseUntil: Date; leaseMs: number; done?: Promise<void> };
+type TWorker = { handler: THandler; concurrency: number; pollIntervalMs: number; running: Map<string, TClaim>; timer?: NodeJS.Timeout; pumping?: Promise<void>; again: boolean };
+
+export type TEmbeddedOptions = {
+  /** How often due schedules are turned into jobs (default 1 s). */
+  schedulerIntervalMs?: number;
+  now?: () => Date;
+  /** Where handler failures are reported (default console.error). */
+  log?: (message: string, error?: unknown) => void;
+};
+
+export class EmbeddedJobQueue implements TJobQueue {
+  private readonly workers = new Map<string, TWorker>();
+  private started = false;
+  private stopping = false;
+  private schedulerTimer?: NodeJS.Timeout;
+  private readonly wake = (name: string) => {
+    if (this.workers.has(name)) void this.pump(name);
+  };
+
+  constructor(
+    private readonly db: TDb,
+    private readonly opts: TEmbeddedOptions = {},
+  ) {}
+
+  private now(): Date {
+    return this.opts.now ? this.opts.now() : new Date();
+  }
+
+  private log(message: string, error?: unknown) {
+    (this.opts.log ?? ((m, e) => console.error(`[patchbay] ${m}`, e ?? "")))(message, error);
+  }
+
+  async send<T>(name: string, data: T, opts: TSendOptions = {}): Promise<string | null> {
+    const json = JSON.stringify(data ?? null);
+    const id = await this.db.$transaction(async (tx) => {
+      if (opts.singletonKey !== undefined) {
+        const taken = await tx.job.findFirst({ where: { name, singletonKey: opts.singletonKey, state: { in: ["created", "active"] } }, select: { id: true } });
+        if (taken) return null;
+      }
+      const row = await tx.job.create({
+        data: {
+          name,
+          data: json,
+          singletonKey: opts.singletonKey ?? null,
+          retryLimit: opts.retryLimit ?? 2,
+          retryDelayMs: Math.round((opts.retryDelaySeconds ?? 1) * 1000),
+          retryBackoff: opts.retryBackoff ?? true,
+          leaseMs: Math.round((opts.expireInSeconds ?? 60) * 1000),
+          startAfter: opts.startAfter ?? this.now(),
+        },
+        select: { id: true },
+      });
+      return row.id;
+    });
+    if (id && (!opts.startAfter || opts.startAfter.getTime() <= Date.now())) for (const w of wakers) w(name);
+    return id;
+  }
+
+  async schedule(name: string, cron: string, data: unknown = null, opts: Omit<TSendOptions, "startAfter" | "singletonKey"> = {}): Promise<void> {
+    const now = this.now();
+    const nextAt = nextCronTime(cron, now);
+    const json = JSON.stringify({ data, opts });
+    const existing = await this.db.jobSchedule.findUnique({ where: { name } });
+    // The same schedule again (every start registers it): its next due time stays.
+    if (existing && existing.cron === cron) {
+      if (existing.data !== json) await this.db.jobSchedule.update({ where: { name }, data: { data: json } });
+      return;
+    }
+    await this.db.jobSchedule.upsert({ where: { name }, create: { name, cron, data: json, nextAt }, update: { cron, data: json, nextAt } });
+  }
+
+  async unschedule(name: string): Promise<void> {
+    await this.db.jobSchedule.deleteMany({ where: { name } });
+  }
+
+  work<T>(name: string, opts: TWorkOptions, handler: THandler<T>): void {
+    if (this.workers.has(name)) throw new Error(`a worker for ${name} is registered already`);
+    const w: TWorker = { handler: handler as THandler, concurrency: Math.max(1, opts.concurrency ?? 1), pollIntervalMs: opts.pollIntervalMs ?? 500, running: new Map(), again: false };
+    this.workers.set(name, w);
+    if (this.started) this.startWorker(name, w);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.stopping = false;
+    wakers.add(this.wake);
+    for (const [name, w] of this.workers) this.startWorker(name, w);
+    const tick = () => void this.runScheduler().catch((e) => this.log("job scheduler failed", e));
+    tick();
+    this.schedulerTimer = setInterval(tick, this.opts.schedulerIntervalMs ?? 1000);
+    this.schedulerTimer.unref();
+  }
+
+  private startWorker(name: string, w: TWorker) {
+    w.timer = setInterval(() => void this.pump(name), w.pollIntervalMs);
+    w.timer.unref();
+    void this.pump(name);
+  }
+
+  async stop(opts: { graceMs?: number } = {}): Promise<void> {
+    if (!this.started) return;
+    this.stopping = true;
+    wakers.delete(this.wake);
+    clearInterval(this.schedulerTimer);
+    for (const w of this.workers.values()) clearInterval(w.timer);
+    // A claim in progress returns its jobs itself (see pump); wait for it before looking at what runs.
+    await Promise.allSettled([...this.workers.values()].map((w) => w.pumping));
+    const running = [...this.workers.values()].flatMap((w) => [...w.running.values()].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(running), new Promise((r) => (timer = setTimeout(r, opts.graceMs ?? 10_000)))]);
+    clearTimeout(timer);
+    // What did not finish goes back to the queue for the next start, this attempt not counted.
+    for (const w of this.workers.values()) {
+      for (const claim of w.running.values()) await this.release(claim);
+      w.running.clear();
+    }
+    this.started = false;
+  }
+
+  /** Claims as many due jobs as the worker has room for and runs them; again when one finishes. */
+  private pump(name: string): Promise<void> {
+    const w = this.workers.get(name);
+    if (!w || this.stopping || !this.started) return Promise.resolve();
+    if (w.pumping) {
+      w.again = true;
+      return w.pumping;
+    }
+    let settle!: () => void;
+    // Set before the loop starts: the loop may end without ever awaiting (no room).
+    w.pumping = new Promise<void>((r) => (settle = r));
+    void (async () => {
+      try {
+        do {
+          w.again = false;
+          const room = w.concurrency - w.running.size;
+          if (room <= 0) break;
+          const jobs = await this.claim(name, room, [...w.running.keys()]);
+          if (this.stopping) {
+            // stop() began while claiming: these go straight back.
+            for (const job of jobs) await this.release(job);
+            break;
+          }
+          for (const job of jobs) this.run(name, w, job);
+          if (jobs.length === room) w.again = true;
+        } while (w.again && !this.stopping);
+      } catch (e) {
+        this.log(`claiming jobs of ${name} failed`, e);
+      } finally {
+        w.pumping = undefined;
+        settle();
+      }
+    })();
+    return w.pumping ?? Promise.resolve();
+  }
+
+  /** The claim matched exactly: its attempt and the lease it currently holds. */
+  private held = (c: TClaim) => ({ id: c.id, attempt: c.attempt, state: "active", leaseUntil: c.leaseUntil });
+
+  /** Back to the queue, this attempt not counted. */
+  private async release(c: TClaim): Promise<void> {
+    await this.db.job.updateMany({ where: this.held(c), data: { state: "created", attempt: c.attempt - 1, leaseUntil: null, startAfter: this.now() } });
+  }
+
+  private run(name: string, w: TWorker, job: TJob & TClaim) {
+    const claim: TClaim = { id: job.id, attempt: job.attempt, leaseUntil: job.leaseUntil, leaseMs: job.leaseMs };
+    // While the handler runs, the lease is renewed (every half lease): only a dead process lets it run out.
+    const renew = setInterval(() => {
+      const next = new Date(this.now().getTime() + claim.leaseMs);
+      void this.db.job
+        .updateMany({ where: this.held(claim), data: { leaseUntil: next } })
+        .then(({ count }) => {
+          if (count === 1) claim.leaseUntil = next;
+          else clearInterval(renew);
+        })
+        .catch((e) => this.log(`renewing the lease of job ${claim.id} failed`, e));
+    }, Math.max(50, claim.leaseMs / 2));
+    renew.unref();
+    claim.done = (async () => {
+      try {
+        await w.handler({ id: job.id, name: job.name, data: job.data, attempt: job.attempt });
+        clearInterval(renew);
+        await this.db.job.updateMany({ where: this.held(claim), data: { state: "completed", completedAt: this.now(), leaseUntil: null, lastError: null } });
+      } catch (e) {
+        clearInterval(renew);
+        await this.fail(claim, e).catch((err) => this.log(`recording the failure of job ${job.id} failed`, err));
+      }
+    })().finally(() => {
+      clearInterval(renew);
+      if (w.running.get(job.id) === claim) w.running.delete(job.id);
+      void this.pump(name);
+    });
+    w.running.set(job.id, claim);
+  }
+
+  private async fail(claim: TClaim, e: unknown): Promise<void> {
+    const { id, attempt } = claim;
+    const message = (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR);
+    const row = await this.db.job.findUnique({ where: { id }, select: { name: true, retryLimit: true, retryDelayMs: true, retryBackoff: true } });
+    if (!row) return;
+    const retry = mayRetry(attempt, row.retryLimit);
+    if (!retry) this.log(`job ${row.name} ${id} failed for good after ${attempt} attempt(s): ${message}`);
+    await this.db.job.updateMany({
+      where: this.held(claim),
+      data: retry
+        ? { state: "created", leaseUntil: null, lastError: message, startAfter: new Date(this.now().getTime() + retryDelayMs(attempt, row.retryDelayMs, row.retryBackoff)) }
+        : { state: "failed", leaseUntil: null, lastError: message, completedAt: this.now() },
+    });
+  }
+
+  /** Due jobs, and active ones whose lease ran out (their process died), claimed for `leaseMs`. */
+  private async claim(name: string, limit: number, runningHere: string[]): Promise<Array<TJob & TClaim>> {
+    const due = (now: Date) => ({ name, id: { notIn: runningHere }, OR: [{ state: "created", startAfter: { lte: now } }, { state: "active", leaseUntil: { lt: now } }] });
+    // A read first: an idle queue never takes SQLite's write lock (the run log and the API write too).
+    if (!(await this.db.job.findFirst({ where: due(this.now()), select: { id: true } }))) return [];
+    return this.db.$transaction(async (tx) => {
+      const now = this.now();
+      const rows = await tx.job.findMany({
+        where: due(now),
+        orderBy: [{ startAfter: "asc" }, { id: "asc" }],
+        take: limit,
+      });
+      const claimed: Array<TJob & TClaim> = [];
+      for (const r of rows) {
+        if (r.state === "active" && !mayRetry(r.attempt, r.retryLimit)) {
+          await tx.job.update({ where: { id: r.id }, data: { state: "failed", leaseUntil: null, completedAt: now, lastError: `The attempt did not finish within ${r.leaseMs / 1000} s (its process stopped or hung).` } });
+          continue;
+        }
+        const attempt = r.attempt + 1;
+        const leaseUntil = new Date(now.getTime() + r.leaseMs);
+        const { count } = await tx.job.updateMany({ where: { id: r.id, attempt: r.attempt, state: r.state }, data: { state: "active", attempt, leaseUntil } });
+        if (count === 1) claimed.push({ id: r.id, name: r.name, data: JSON.parse(r.data) as unknown, attempt, leaseUntil, leaseMs: r.leaseMs });
+      }
+      return claimed;
+    });
+  }
+
+  /** Turns due schedules into jobs, once across processes: the due time moves in the same transaction. */
+  async runScheduler(): Promise<void> {
+    if (!(await this.db.jobSchedule.findFirst({ where: { nextAt: { lte: this.now() } }, select: { name: true } }))) return;
+    const due = await this.db.$transaction(async (tx) => {
+      const now = this.now();
+      const schedules = await tx.jobSchedule.findMany({ where: { nextAt: { lte: now } } });
+      const sent: string[] = [];
+      for (const s of schedules) {
+        const { data, opts } = JSON.parse(s.data) as { data: unknown; opts: Omit<TSendOptions, "startAfter" | "singletonKey"> };
+        // A missed run (the app was down) runs once, not once per missed time.
+        await tx.job.create({
+          data: {
+            name: s.name,
+            data: JSON.stringify(data ?? null),
+            retryLimit: opts.retryLimit ?? 2,
+            retryDelayMs: Math.round((opts.retryDelaySeconds ?? 1) * 1000),
+            retryBackoff: opts.retryBackoff ?? true,
+            leaseMs: Math.round((opts.expireInSeconds ?? 60) * 1000),
+            startAfter: now,
+          },
+        });
+        await tx.jobSchedule.update({ where: { name: s.name }, data: { nextAt: nextCronTime(s.cron, now) } });
+        sent.push(s.name);
+      }
+      return sent;
+    });
+    for (const name of due) for (const w of wakers) w(name);
+  }
+
+  /** Deletes completed jobs older than a day and failed ones older than two weeks. */
+  async cleanup(): Promise<number> {
+    const now = this.now().getTime();
+    const { count: completed } = await this.db.job.deleteMany({ where: { state: "completed", completedAt: { lt: new Date(now - KEEP_COMPLETED_MS) } } });
+    const { count: failed } = await this.db.job.deleteMany({ where: { state: "failed", completedAt: { lt: new Date(now - KEEP_FAILED_MS) } } });
+    return completed + failed;
+  }
+}

@@ -1,0 +1,49 @@
+// The one job interface (SPEC §12, STYLE 14): every background task — polls, deliveries,
+// hand-offs, retention — is a job sent to a named queue and handled by a worker. The embedded
+// runtime (embedded.ts, SQLite) implements it now; pg-boss on PostgreSQL will implement the same
+// contract, so the option names follow pg-boss 10's. Handlers must be idempotent: a job whose
+// worker died (or whose claim expired) runs again, so a handler may see the same job twice.
+
+export type TJob<T = unknown> = {
+  id: string;
+  name: string;
+  data: T;
+  /** 1 for the first attempt. */
+  attempt: number;
+};
+
+export type TSendOptions = {
+  /** Not before this time (a delayed send). */
+  startAfter?: Date;
+  /** At most one waiting or running job of the queue carries this key: a second send returns null. */
+  singletonKey?: string;
+  /** Retries after the first attempt fails (default 2). */
+  retryLimit?: number;
+  /** Delay before a retry (default 1 s), doubled per attempt with retryBackoff (default true). */
+  retryDelaySeconds?: number;
+  retryBackoff?: boolean;
+  /** How long one attempt may hold the job (default 60 s): after that it counts as failed and may run again. */
+  expireInSeconds?: number;
+};
+
+export type TWorkOptions = {
+  /** Jobs of this queue run at the same time in this process (default 1). */
+  concurrency?: number;
+  /** How often an idle worker looks for due jobs (default 500 ms); a send in this process wakes it at once. */
+  pollIntervalMs?: number;
+};
+
+export type THandler<T = unknown> = (job: TJob<T>) => Promise<void>;
+
+export interface TJobQueue {
+  /** Stores a job durably; its id, or null when `singletonKey` is already taken. */
+  send<T>(name: string, data: T, opts?: TSendOptions): Promise<string | null>;
+  /** A recurring schedule (5-field cron, UTC): one job per due time, once across processes. */
+  schedule(name: string, cron: string, data?: unknown, opts?: Omit<TSendOptions, "startAfter" | "singletonKey">): Promise<void>;
+  unschedule(name: string): Promise<void>;
+  /** Handles the queue's jobs in this process (after start()). A thrown error fails the attempt. */
+  work<T>(name: string, opts: TWorkOptions, handler: THandler<T>): void;
+  start(): Promise<void>;
+  /** Stops taking work, lets running jobs finish for up to `graceMs` (default 10 s), returns the rest to the queue. */
+  stop(opts?: { graceMs?: number }): Promise<void>;
+}
