@@ -6,6 +6,7 @@
 import { useId, useState } from "react";
 import { bytesToBase64 } from "@/components/ui/base64";
 import { Button } from "@/components/ui/button";
+import { optionLabel } from "@/lib/environments/fields";
 import type { TExtFieldModel } from "./extensions-model";
 import { nextUid, type TFieldState, type TPairRow } from "./extensions-state";
 
@@ -21,6 +22,7 @@ function DefaultValue({ f }: { f: TExtFieldModel }) {
     const first = d.value.split("\n")[0];
     return <span className="mono">{first} … ({d.value.length} characters)</span>;
   }
+  if (f.kind === "enum") return <span>{optionLabel(f.id, d.value)}</span>;
   return <span className="mono ext-default-value">{d.value}</span>;
 }
 
@@ -51,7 +53,7 @@ function Override({ f, s, canEdit, onChange, described }: TProps & { described?:
           {label}
           <select id={id} value={String(s.value)} disabled={off} onChange={(e) => onChange({ value: e.target.value })} {...aria}>
             {(f.options ?? []).map((o) => (
-              <option key={o} value={o}>{o}</option>
+              <option key={o} value={o}>{optionLabel(f.id, o)}</option>
             ))}
           </select>
         </div>

@@ -147,3 +147,15 @@ export function extensibleFields(subProtocol: TSubProtocol): TExtField[] {
 export function extensibleField(subProtocol: TSubProtocol, id: string): TExtField | null {
   return extensibleFields(subProtocol).find((f) => f.id === id) ?? null;
 }
+
+/** How the configuration form names the choices of enum fields. */
+const OPTION_LABELS: Record<string, Record<string, string>> = {
+  placement: { HEADER: "Header", QUERY: "Query parameter" },
+  clientAuth: { BASIC: "HTTP Basic header", BODY: "In the body" },
+  "tls.clientCertMode": { NONE: "None", PEM: "PEM certificate and private key", PKCS12: "PKCS#12 file" },
+};
+
+/** The label of an enum field's choice (the stored value when it has none). */
+export function optionLabel(fieldId: string, value: string): string {
+  return OPTION_LABELS[fieldId]?.[value] ?? value;
+}

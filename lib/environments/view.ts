@@ -6,7 +6,7 @@ import "server-only";
 // "set" / "not set" / "needs a value" / "reference: …", never as a value.
 import { formValuesOf, type TAuthConfigView } from "@/lib/auth-configs/view";
 import type { TDocField } from "./extensions";
-import { extensibleFields, type TExtField } from "./fields";
+import { extensibleFields, optionLabel, type TExtField } from "./fields";
 import { getExtensions } from "./store";
 
 export type TProvenanceRow = {
@@ -27,11 +27,6 @@ export type TProvenance = {
   sharedCredentials: boolean | null;
 };
 
-const ENUM_LABELS: Record<string, Record<string, string>> = {
-  placement: { HEADER: "Header", QUERY: "Query parameter" },
-  clientAuth: { BASIC: "HTTP Basic header", BODY: "In the body" },
-  "tls.clientCertMode": { NONE: "None", PEM: "PEM certificate and private key", PKCS12: "PKCS#12 file" },
-};
 
 type TPairShown = { key: string; value?: string; encrypted: boolean };
 
@@ -44,7 +39,7 @@ function showPlain(f: TExtField, value: unknown): string {
   if (f.kind === "boolean") return value === true ? "on" : "off";
   if (f.kind === "pairs") return showPairs(Array.isArray(value) ? (value as Array<{ name: string; value: string }>).map((p) => ({ key: p.name, value: p.value, encrypted: false })) : []);
   const text = typeof value === "string" ? value : value === undefined || value === null ? "" : String(value);
-  if (f.kind === "enum") return ENUM_LABELS[f.id]?.[text] ?? text;
+  if (f.kind === "enum") return optionLabel(f.id, text);
   if (text === "") return "(empty)";
   if (f.kind === "multiline") {
     const lines = text.trim().split(/\r?\n/).length;
