@@ -203,9 +203,10 @@ export class EmbeddedJobQueue implements TJobQueue {
   private run(name: string, w: TWorker, job: TJob & TClaim) {
     const claim: TClaim = { id: job.id, attempt: job.attempt, leaseUntil: job.leaseUntil, leaseMs: job.leaseMs };
     // While the handler runs, the lease is renewed (every half lease): only a dead process lets it run out.
+    let renewing: Promise<void> = Promise.resolve();
     const renew = setInterval(() => {
       const next = new Date(this.now().getTime() + claim.leaseMs);
-      void this.db.job
+      renewing = this.db.job
         .updateMany({ where: this.held(claim), data: { leaseUntil: next } })
         .then(({ count }) => {
           if (count === 1) claim.leaseUntil = next;
@@ -213,14 +214,19 @@ export class EmbeddedJobQueue implements TJobQueue {
         })
         .catch((e) => this.log(`renewing the lease of job ${claim.id} failed`, e));
     }, Math.max(50, claim.leaseMs / 2));
+    // A renewal in flight must land before the result is written, or the result would miss the lease.
+    const settled = async () => {
+      clearInterval(renew);
+      await renewing;
+    };
     renew.unref();
     claim.done = (async () => {
       try {
         await w.handler({ id: job.id, name: job.name, data: job.data, attempt: job.attempt });
-        clearInterval(renew);
+        await settled();
         await this.db.job.updateMany({ where: this.held(claim), data: { state: "completed", completedAt: this.now(), leaseUntil: null, lastError: null } });
       } catch (e) {
-        clearInterval(renew);
+        await settled();
         await this.fail(claim, e).catch((err) => this.log(`recording the failure of job ${job.id} failed`, err));
       }
     })().finally(() => {
