@@ -12,7 +12,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { openSecret } from "@/lib/secrets";
 import { extensibleField } from "./fields";
-import { resolveEffective, type TEffectiveConfig, type TEnvironmentRef, type TOverrideValue, type TVariables } from "./resolve";
+import { connectionKeyOf, resolveEffective, type TEffectiveConfig, type TEnvironmentRef, type TOverrideValue, type TVariables } from "./resolve";
 import { resolveSecretReference } from "./secret-refs";
 
 export const overrideSlot = (recordId: string, field = "value") => ({ model: "EnvOverride", field, recordId });
@@ -109,7 +109,13 @@ export async function effectiveConfig(opts: { configId: string | null; input?: T
 
 /** The connection key of a configuration in an environment, without decrypting anything. */
 export function connectionKeyIn(configId: string, subProtocol: TSubProtocol, environment: TEnvironmentRuntime | null): string {
+  return connectionKeyOf({ subProtocol }, environment, (environment?.overrides.get(configId) ?? []).map((r) => r.fieldId));
+}
+
+/** The same for a configuration known by id only (Disconnect): one read of its sub-protocol, no secret opened. */
+export async function connectionKeyById(configId: string, environment: TEnvironmentRuntime | null): Promise<string> {
   if (!environment) return "";
-  const rows = environment.overrides.get(configId) ?? [];
-  return rows.some((r) => extensibleField(subProtocol, r.fieldId)?.identity) ? environment.id : "";
+  const row = await getDb().authConfig.findUnique({ where: { id: configId }, select: { subProtocol: true } });
+  if (!row) throw new AppError("NOT_FOUND", "This authentication configuration no longer exists.");
+  return connectionKeyIn(configId, row.subProtocol as TSubProtocol, environment);
 }

@@ -10,7 +10,7 @@ import { invalidate } from "@/lib/cache/invalidation";
 import { getDb, isUniqueViolation, rethrowNameTaken, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { sealSecret } from "@/lib/secrets";
-import { extensibleField } from "./fields";
+import { extensibleField, type TExtField } from "./fields";
 import { planUpdate, toDocument, type TChange, type TConfigRef, type TExtensionsDocument, type TExtensionsUpdate, type TStoredOverride, type TStoredVariable } from "./extensions";
 import { overrideSlot, pairField, variableSlot, type TStoredPair } from "./runtime";
 import type { TEnvironmentInput, TVariablesInput } from "./schema";
@@ -112,6 +112,22 @@ async function freeCopyName(tx: TTx, name: string): Promise<string> {
 }
 
 /**
+ * A stored override as it leaves its environment (a copy, an export): plain values as they are,
+ * an encrypted field only with its secret reference (not a secret), encrypted custom-property pairs
+ * without their value. `needsValue`: something must be entered again.
+ */
+export function withoutSecretValues(field: TExtField, o: { value: string | null; secretReference: string | null }): { value: string | null; secretReference: string | null; needsValue: boolean } {
+  if (field.encrypted) return { value: null, secretReference: o.secretReference, needsValue: !o.secretReference };
+  if (field.kind !== "pairs" || o.value === null) return { value: o.value, secretReference: null, needsValue: false };
+  const pairs = JSON.parse(o.value) as TStoredPair[];
+  return {
+    value: JSON.stringify(pairs.map((p) => (p.encrypted ? { key: p.key, encrypted: true } : p))),
+    secretReference: null,
+    needsValue: pairs.some((p) => p.encrypted),
+  };
+}
+
+/**
  * "Copy of <name>": variables and non-secret overrides, and secret references (they are not
  * secrets). Secret values are not copied: those overrides and variables are marked "needs a value".
  */
@@ -127,17 +143,9 @@ export async function copyEnvironment(id: string, actor: TActor): Promise<{ id: 
     for (const o of src.overrides) {
       const field = extensibleField(configs.get(o.authConfigId)!, o.fieldId);
       if (!field) continue;
-      let value = o.value;
-      if (field.encrypted) {
-        value = null;
-        if (!o.secretReference) needsValue.push(o.fieldId);
-      } else if (field.kind === "pairs" && value !== null) {
-        // Encrypted pairs lose their value (needs a value); plain pairs are copied.
-        const pairs = JSON.parse(value) as TStoredPair[];
-        if (pairs.some((p) => p.encrypted)) needsValue.push(o.fieldId);
-        value = JSON.stringify(pairs.map((p) => (p.encrypted ? { key: p.key, encrypted: true } : p)));
-      }
-      await tx.envOverride.create({ data: { environmentId: env.id, authConfigId: o.authConfigId, fieldId: o.fieldId, value, secretReference: o.secretReference } });
+      const copied = withoutSecretValues(field, o);
+      if (copied.needsValue) needsValue.push(o.fieldId);
+      await tx.envOverride.create({ data: { environmentId: env.id, authConfigId: o.authConfigId, fieldId: o.fieldId, value: copied.value, secretReference: copied.secretReference } });
     }
     const secretVariables = src.variables.filter((v) => v.secret).map((v) => v.name);
     await audit({ actor, action: "copy", objectType: "Environment", objectId: env.id, objectName: name, details: { from: src.name, fromId: src.id, needsValue, secretVariables } }, tx);
@@ -230,6 +238,7 @@ async function currentState(tx: TTx, environmentId: string, configIds?: string[]
 export async function getExtensions(environmentId: string, opts: { configIds?: string[] } = {}): Promise<TExtensionsDocument> {
   const db = getDb();
   if (!(await db.environment.findUnique({ where: { id: environmentId }, select: { id: true } }))) throw notFound();
+  // A read outside a transaction: SQLite transactions here take the write lock, a GET need not.
   const s = await currentState(db as unknown as TTx, environmentId, opts.configIds);
   return toDocument(environmentId, s.configs, s.overrides, s.variables);
 }

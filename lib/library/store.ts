@@ -12,6 +12,7 @@ import { getDb, isUniqueViolation, type TTx } from "@/lib/db";
 import { extensibleField } from "@/lib/environments/fields";
 import type { TStoredPair } from "@/lib/environments/runtime";
 import { parseSecretReference } from "@/lib/environments/secret-ref-format";
+import { withoutSecretValues } from "@/lib/environments/store";
 import { AppError, firstProblem } from "@/lib/errors";
 import {
   checkLibOverride,
@@ -119,19 +120,15 @@ async function exportEnvironments(configs: Array<{ id: string; name: string; sub
         const field = extensibleField(config.subProtocol, o.fieldId);
         if (!field) return []; // A field the sub-protocol no longer has: it has no effect either.
         const at = { authConfig: config.name, field: o.fieldId };
-        if (field.encrypted) return [o.secretReference ? { ...at, secretReference: o.secretReference } : { ...at, needsValue: true }];
-        if (o.value === null) return []; // Not written by Patchbay (a plain override always has a value).
+        const kept = withoutSecretValues(field, o);
+        const needsValue = kept.needsValue ? { needsValue: true as const } : {};
+        if (field.encrypted) return [kept.secretReference ? { ...at, secretReference: kept.secretReference } : { ...at, needsValue: true }];
+        if (kept.value === null) return []; // Not written by Patchbay (a plain override always has a value).
         if (field.kind === "pairs") {
-          const pairs = JSON.parse(o.value) as TStoredPair[];
-          return [
-            {
-              ...at,
-              customProperties: pairs.map((p) => (p.encrypted ? { key: p.key, encrypted: true } : { key: p.key, value: p.value ?? "", encrypted: false })),
-              ...(pairs.some((p) => p.encrypted) ? { needsValue: true as const } : {}),
-            },
-          ];
+          const pairs = JSON.parse(kept.value) as TStoredPair[];
+          return [{ ...at, customProperties: pairs.map((p) => (p.encrypted ? { key: p.key, encrypted: true } : { key: p.key, value: p.value ?? "", encrypted: false })), ...needsValue }];
         }
-        return [{ ...at, value: JSON.parse(o.value) as string | boolean }];
+        return [{ ...at, value: JSON.parse(kept.value) as string | boolean }];
       })
       .sort((a, b) => (a.authConfig === b.authConfig ? (a.field < b.field ? -1 : a.field > b.field ? 1 : 0) : a.authConfig < b.authConfig ? -1 : 1)),
   }));

@@ -6,7 +6,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions/safe-action";
 import { actorOf } from "@/lib/audit";
-import { effectiveConfig, environmentRuntime } from "@/lib/environments/runtime";
+import { connectionKeyById, environmentRuntime } from "@/lib/environments/runtime";
 import { startConnect } from "./connect";
 import { disconnect } from "./tokens";
 
@@ -16,7 +16,7 @@ const ZInput = z.object({ id: z.string().min(1).max(100), environmentId: z.strin
 export const connectAuthConfigAction = authedAction({ schema: ZInput, role: "MEMBER" }, async ({ id, environmentId }, { user }) => startConnect(id, user, environmentId));
 
 export const disconnectAuthConfigAction = authedAction({ schema: ZInput, role: "MEMBER" }, async ({ id, environmentId }, { user }) => {
-  const { connection } = await effectiveConfig({ configId: id, environment: await environmentRuntime(environmentId) });
+  const connection = await connectionKeyById(id, await environmentRuntime(environmentId));
   await disconnect(id, connection, user.id, user.role === "ADMIN", actorOf(user));
   revalidatePath(`/auth-configs/${id}`);
   return null;

@@ -4,8 +4,7 @@
 //
 //   node --import tsx --conditions=react-server lib/jobs/testing/worker-process.ts '<settings JSON>'
 //
-// Settings (one JSON argument; arguments, not the environment: lib/env.ts is the only reader of
-// process.env):
+// Settings (one JSON argument, not environment variables: only lib/env.ts reads the environment):
 //   url          file: URL of the database (migrations applied)
 //   queue        queue this process works
 //   mode         "hang": the handler never returns; "done": it sleeps sleepMs and returns
