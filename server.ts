@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import next from "next";
 import { handleApiRequest, API_PREFIX } from "@/lib/api/handler";
 import { env } from "@/lib/env";
+import { handleHookRequest, HOOKS_PREFIX } from "@/lib/events/hooks";
 import { parseOutboundAllow } from "@/lib/http/outbound-policy";
 import { startBackgroundWork } from "@/lib/jobs/runtime";
 import { flushRuns } from "@/lib/runs/log";
@@ -24,6 +25,11 @@ const isApi = (url: string) => url === API_PREFIX || url.startsWith(`${API_PREFI
 const server = createServer((req, res) => {
   if (isApi(req.url ?? "/")) {
     void handleApiRequest(req, res);
+    return;
+  }
+  // Inbound hooks (SPEC §9, §10): also outside Next's pipeline, stored before they are answered.
+  if ((req.url ?? "").startsWith(HOOKS_PREFIX)) {
+    void handleHookRequest(req, res);
     return;
   }
   void handle(req, res);

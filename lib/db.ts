@@ -12,6 +12,7 @@ export const DEFAULT_OMIT = {
   oAuthToken: { accessToken: true, refreshToken: true },
   oAuthState: { codeVerifier: true },
   apiToken: { tokenHash: true },
+  eventSubscription: { signingKey: true, previousSigningKey: true, verifySecret: true },
 } as const;
 
 export function createPrismaClient(url: string) {

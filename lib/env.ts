@@ -44,6 +44,16 @@ const ZEnv = z.object({
   PATCHBAY_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Days a run stays in the run log (SPEC §8). */
   PATCHBAY_RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Polls (SPEC §9) running at the same time in one process. */
+  PATCHBAY_POLL_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Event deliveries (SPEC §9) in flight at the same time in one process. */
+  PATCHBAY_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
+  /** How long a background job's claim lasts without renewal: work of a process that died runs again after it. */
+  PATCHBAY_JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+  /** Days delivered and dead-lettered events are kept (SPEC §9); pending ones are never deleted. */
+  PATCHBAY_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Largest body a webhook subscription's inbound URL accepts (bytes); larger ones get 413. */
+  PATCHBAY_HOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
   PATCHBAY_ADMIN_EMAIL: z.email().optional(),
   PATCHBAY_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   PATCHBAY_ADMIN_NAME: z.string().default("Administrator"),

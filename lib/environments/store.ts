@@ -14,6 +14,7 @@ import { extensibleField, type TExtField } from "./fields";
 import { planUpdate, toDocument, type TChange, type TConfigRef, type TExtensionsDocument, type TExtensionsUpdate, type TStoredOverride, type TStoredVariable } from "./extensions";
 import { overrideSlot, pairField, variableSlot, type TStoredPair } from "./runtime";
 import type { TEnvironmentInput, TVariablesInput } from "./schema";
+import { refuseWhileSubscribed } from "@/lib/events/usage";
 
 export type TEnvironmentRow = {
   id: string;
@@ -97,6 +98,7 @@ export async function deleteEnvironment(id: string, actor: TActor): Promise<void
   await getDb().$transaction(async (tx) => {
     const row = await tx.environment.findUnique({ where: { id }, include: { _count: { select: { overrides: true, variables: true, tokens: true } } } });
     if (!row) throw notFound();
+    await refuseWhileSubscribed(tx, { environmentId: id }, row.name);
     await tx.environment.delete({ where: { id } });
     await audit({ actor, action: "delete", objectType: "Environment", objectId: id, objectName: row.name, details: { overrides: row._count.overrides, variables: row._count.variables, tokenSets: row._count.tokens } }, tx);
   });

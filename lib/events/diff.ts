@@ -144,6 +144,11 @@ function readId(item: unknown, idField: string, index: number | null): string {
   throw new AppError("VALIDATION", `${which} has an ID in "${idField}" that is ${describe(value)}: it must be a string or a number.`);
 }
 
+/** A field of an item: a top-level key (even with dots in it) or a dotted path; undefined if absent. */
+export function readField(item: unknown, field: string): unknown {
+  return isRecord(item) ? lookUp(item, field) : undefined;
+}
+
 function lookUp(item: Record<string, unknown>, field: string): unknown {
   if (Object.hasOwn(item, field)) return item[field];
   if (!field.includes(".")) return undefined;

@@ -8,7 +8,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { Agent, type Dispatcher, type buildConnector } from "undici";
 import { AppError, isAppError } from "@/lib/errors";
-import { checkAddress, type TOutboundPolicy } from "./outbound-policy";
+import { checkAddress, checkUrl, type TOutboundPolicy } from "./outbound-policy";
 import { tlsMaterialError } from "./net-errors";
 import type { TTlsOptions } from "./types";
 
@@ -218,4 +218,24 @@ export async function closeDispatchers(): Promise<void> {
   const all = [...agents.values()];
   agents.clear();
   await Promise.all(all.map((a) => a.destroy().catch(() => {})));
+}
+
+/**
+ * The policy's answer for a URL before anything is sent — a form's check on save (a callback URL):
+ * scheme and credentials, then every address the host resolves to. Requests are still checked at
+ * connect time; this only tells the admin early. Throws AppError OUTBOUND_BLOCKED, INVALID_REQUEST
+ * or DNS_FAILURE.
+ */
+export async function checkDestination(url: string, policy: TOutboundPolicy, resolve?: TResolve): Promise<void> {
+  const u = checkUrl(url);
+  const host = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
+  if (net.isIP(host)) return checkAddress({ address: host, host, policy });
+  let all: dns.LookupAddress[];
+  try {
+    all = await resolveAll(host, resolve);
+  } catch {
+    throw dnsFailure(host);
+  }
+  if (all.length === 0) throw dnsFailure(host);
+  for (const a of all) checkAddress({ address: a.address, host, policy });
 }

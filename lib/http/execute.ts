@@ -4,7 +4,7 @@ import "server-only";
 import type { Dispatcher } from "undici";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
-import { getDispatcher, withConnectTimings, type TConnectTimings, type TResolve } from "./dispatcher";
+import { checkDestination, getDispatcher, withConnectTimings, type TConnectTimings, type TResolve } from "./dispatcher";
 import { toAppError } from "./net-errors";
 import { checkUrl, parseOutboundAllow, type TOutboundPolicy } from "./outbound-policy";
 import { maskedSent, maskQuery, maskValues, removeQuery, stripCredentials, validateRequest, withWireHeaders } from "./request-parts";
@@ -124,6 +124,11 @@ function hostOf(url: string): string {
   } catch {
     return "";
   }
+}
+
+/** checkDestination under PATCHBAY_OUTBOUND_ALLOW: what a form checks on save (a callback URL). */
+export async function checkOutboundUrl(url: string, opts: { resolve?: TResolve } = {}): Promise<void> {
+  await checkDestination(url, policyFromEnv(), opts.resolve);
 }
 
 /**

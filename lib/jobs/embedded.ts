@@ -4,7 +4,7 @@
 // several processes on one SQLite file never run a job twice at the same time nor send a scheduled
 // job twice. Implements lib/jobs/types.ts; pg-boss will implement the same interface on PostgreSQL.
 import parser from "cron-parser";
-import type { TDb } from "@/lib/db";
+import type { TDb, TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { mayRetry, retryDelayMs } from "./backoff";
 import type { THandler, TJob, TJobQueue, TSendOptions, TWorkOptions } from "./types";
@@ -70,7 +70,7 @@ export class EmbeddedJobQueue implements TJobQueue {
 
   async send<T>(name: string, data: T, opts: TSendOptions = {}): Promise<string | null> {
     const json = JSON.stringify(data ?? null);
-    const id = await this.db.$transaction(async (tx) => {
+    const insert = async (tx: TTx) => {
       if (opts.singletonKey !== undefined) {
         const taken = await tx.job.findFirst({ where: { name, singletonKey: opts.singletonKey, state: { in: ["created", "active"] } }, select: { id: true } });
         if (taken) return null;
@@ -89,8 +89,14 @@ export class EmbeddedJobQueue implements TJobQueue {
         select: { id: true },
       });
       return row.id;
-    });
-    if (id && (!opts.startAfter || opts.startAfter.getTime() <= Date.now())) for (const w of wakers) w(name);
+    };
+    const id = opts.tx ? await insert(opts.tx) : await this.db.$transaction(insert);
+    if (id && (!opts.startAfter || opts.startAfter.getTime() <= Date.now())) {
+      // In the caller's transaction the job is visible once that commits, which happens right
+      // after this returns: wake the workers a moment later (their poll interval is the fallback).
+      if (opts.tx) setTimeout(() => { for (const w of wakers) w(name); }, 5).unref();
+      else for (const w of wakers) w(name);
+    }
     return id;
   }
 

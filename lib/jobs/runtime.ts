@@ -2,20 +2,13 @@ import "server-only";
 // The process's job queue and the background work registered on it (SPEC §12): started by the
 // custom server (server.ts), stopped on SIGTERM with the running jobs drained for up to 10 s.
 // Everything that must happen later is a job here (STYLE 14), not a timer.
-import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
+import { registerEventWork } from "@/lib/events/worker";
 import { pruneRuns } from "@/lib/runs/log";
-import { EmbeddedJobQueue } from "./embedded";
+import { embeddedQueue, jobs } from "./queue";
 import type { TJobQueue } from "./types";
 
-const KEY = Symbol.for("patchbay.jobs.queue");
-const g = globalThis as unknown as { [KEY]?: EmbeddedJobQueue };
-
-/** The job queue of this process (any copy of lib/ gets the same one). */
-export function jobs(): TJobQueue {
-  g[KEY] ??= new EmbeddedJobQueue(getDb());
-  return g[KEY];
-}
+export { jobs };
 
 /** Queues of the built-in background work. */
 export const JOB = {
@@ -28,7 +21,7 @@ export const JOB = {
 /** Registers the handlers and schedules and starts the workers. */
 export async function startBackgroundWork(): Promise<TJobQueue> {
   const queue = jobs();
-  const embedded = g[KEY]!;
+  const embedded = embeddedQueue();
   queue.work(JOB.pruneRuns, { concurrency: 1 }, async () => {
     await pruneRuns(env().PATCHBAY_RUN_RETENTION_DAYS);
   });
@@ -37,6 +30,7 @@ export async function startBackgroundWork(): Promise<TJobQueue> {
   });
   await queue.schedule(JOB.pruneRuns, "7 * * * *");
   await queue.schedule(JOB.cleanupJobs, "17 * * * *");
+  await registerEventWork(queue);
   await queue.start();
   // Retention also right after a start, as before (once, however often the app restarts meanwhile).
   await queue.send(JOB.pruneRuns, null, { singletonKey: "start" });

@@ -1,3 +1,5 @@
+import type { TTx } from "@/lib/db";
+
 // The one job interface (SPEC §12, STYLE 14): every background task — polls, deliveries,
 // hand-offs, retention — is a job sent to a named queue and handled by a worker. The embedded
 // runtime (embedded.ts, SQLite) implements it now; pg-boss on PostgreSQL will implement the same
@@ -13,6 +15,12 @@ export type TJob<T = unknown> = {
 };
 
 export type TSendOptions = {
+  /**
+   * Send inside the caller's database transaction: the job exists exactly when the caller's
+   * writes commit (an event and its delivery job, a poll's commit and the next poll). pg-boss
+   * takes the same through its `db` option.
+   */
+  tx?: TTx;
   /** Not before this time (a delayed send). */
   startAfter?: Date;
   /** At most one waiting or running job of the queue carries this key: a second send returns null. */

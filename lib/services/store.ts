@@ -7,6 +7,7 @@ import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseLogo } from "./logo";
 import type { TServiceInput } from "./schema";
+import { refuseWhileSubscribed } from "@/lib/events/usage";
 
 export type TServiceView = {
   id: string;
@@ -140,6 +141,7 @@ export async function deleteService(id: string, actor: TActor): Promise<void> {
       const names = row.connectors.slice(0, 5).map((c) => `"${c.name}"`).join(", ");
       throw new AppError("CONFLICT", `"${row.name}" is used by ${total} connector${total === 1 ? "" : "s"} (${names}${total > 5 ? ", ..." : ""}). Delete or move them first.`);
     }
+    await refuseWhileSubscribed(tx, { serviceId: id }, row.name);
     await tx.service.delete({ where: { id } });
     await audit({ actor, action: "delete", objectType: "Service", objectId: id, objectName: row.name }, tx);
   });
