@@ -58,7 +58,7 @@ const TOKEN_DESCRIPTION =
   "An API token (create one under API tokens): `pb_` followed by 49 base62 characters, matching `pb_[0-9A-Za-z]{49}`. Send it as `Authorization: Bearer <token>`. It acts as its user, with that user's current role.";
 
 const API_DESCRIPTION = [
-  "The REST API of Patchbay: discover connectors, services and authentication configurations, run connectors, move the connectors library.",
+  "The REST API of Patchbay: discover connectors, services and authentication configurations, run connectors, move the connectors library, manage environments, follow event subscriptions and their deliveries.",
   "",
   "**Authentication.** Every endpoint needs an API token: `Authorization: Bearer <token>` (create one under API tokens in the app). Endpoints marked *admins only* need the token of an admin.",
   "",
@@ -275,5 +275,7 @@ const TAG_TEXT: Record<string, string> = {
   Services: "The third-party APIs connectors belong to",
   Authentication: "Authentication configurations, without secrets",
   Library: `Export and import of the connectors library ("format": "${LIBRARY_FORMAT}")`,
+  Events:
+    "Event subscriptions (polling and webhook), their events and delivery attempts. Delivery is at-least-once: duplicates of one event share its `webhook-id`; delivery order is not guaranteed",
   OpenAPI: "These documents",
 };

@@ -66,7 +66,7 @@ export async function listEvents(
   if (opts.cursor) {
     const c = decodeCursor(opts.cursor);
     const at = new Date(c.k);
-    if (Number.isNaN(at.getTime())) throw new AppError("VALIDATION", "The cursor is not valid: pass back the nextCursor of the previous page unchanged.", { cursor: ["Not a valid cursor"] });
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(c.k) || Number.isNaN(at.getTime())) throw new AppError("VALIDATION", "The cursor is not valid: pass back the nextCursor of the previous page unchanged.", { cursor: ["Not a valid cursor"] });
     after = { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: c.id } }] };
   }
   const rows = await getDb().event.findMany({

@@ -65,39 +65,6 @@ export type TSubscriptionRow = {
   failingDeliveries: number;
 };
 
-export async function listSubscriptions(): Promise<TSubscriptionRow[]> {
-  const db = getDb();
-  const since = new Date(Date.now() - 24 * 3_600_000);
-  const [rows, recent, failing] = await Promise.all([
-    db.eventSubscription.findMany({
-      orderBy: { name: "asc" },
-      select: {
-        id: true, name: true, type: true, serviceId: true, environmentId: true, paused: true, deliveryDisabledReason: true, consecutiveFailures: true, lastPollAt: true, lastPollError: true,
-        service: { select: { name: true } },
-        environment: { select: { name: true } },
-      },
-    }),
-    db.event.groupBy({ by: ["subscriptionId"], where: { createdAt: { gte: since } }, _count: { _all: true } }),
-    db.event.groupBy({ by: ["subscriptionId"], where: { deliveryStatus: { in: ["retrying", "dead"] } }, _count: { _all: true } }),
-  ]);
-  const recentBy = new Map(recent.map((r) => [r.subscriptionId, r._count._all]));
-  const failingBy = new Map(failing.map((r) => [r.subscriptionId, r._count._all]));
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    serviceId: r.serviceId,
-    serviceName: r.service.name,
-    type: r.type as TSubscriptionType,
-    environmentId: r.environmentId,
-    environmentName: r.environment?.name ?? null,
-    status: statusOf(r),
-    lastPollAt: r.lastPollAt,
-    lastPollError: r.lastPollError,
-    events24h: recentBy.get(r.id) ?? 0,
-    failingDeliveries: failingBy.get(r.id) ?? 0,
-  }));
-}
-
 export type TSubscriptionDetail = TSubscriptionRow & {
   callbackUrl: string;
   hasSigningKey: boolean;
@@ -119,21 +86,26 @@ export type TSubscriptionDetail = TSubscriptionRow & {
   createdAt: Date;
 };
 
-export async function getSubscription(id: string): Promise<TSubscriptionDetail | null> {
+/** Subscriptions with their counts: one query for the rows, one grouped count each over their ids. */
+async function subscriptionDetails(where: { id?: string }): Promise<TSubscriptionDetail[]> {
   const db = getDb();
-  const r = await db.eventSubscription.findUnique({
-    where: { id },
+  const rows = await db.eventSubscription.findMany({
+    where,
+    orderBy: [{ name: "asc" }, { id: "asc" }],
     include: { service: { select: { name: true } }, environment: { select: { name: true } } },
     omit: { signingKey: false, verifySecret: false },
   });
-  if (!r) return null;
+  if (rows.length === 0) return [];
+  const ids = where.id ? { subscriptionId: where.id } : {};
   const since = new Date(Date.now() - 24 * 3_600_000);
-  const [events24h, failingDeliveries] = await Promise.all([
-    db.event.count({ where: { subscriptionId: id, createdAt: { gte: since } } }),
-    db.event.count({ where: { subscriptionId: id, deliveryStatus: { in: ["retrying", "dead"] } } }),
+  const [recent, failing] = await Promise.all([
+    db.event.groupBy({ by: ["subscriptionId"], where: { ...ids, createdAt: { gte: since } }, _count: { _all: true } }),
+    db.event.groupBy({ by: ["subscriptionId"], where: { ...ids, deliveryStatus: { in: ["retrying", "dead"] } }, _count: { _all: true } }),
   ]);
+  const recentBy = new Map(recent.map((r) => [r.subscriptionId, r._count._all]));
+  const failingBy = new Map(failing.map((r) => [r.subscriptionId, r._count._all]));
   const now = Date.now();
-  return {
+  return rows.map((r) => ({
     id: r.id,
     name: r.name,
     serviceId: r.serviceId,
@@ -144,8 +116,8 @@ export async function getSubscription(id: string): Promise<TSubscriptionDetail |
     status: statusOf(r),
     lastPollAt: r.lastPollAt,
     lastPollError: r.lastPollError,
-    events24h,
-    failingDeliveries,
+    events24h: recentBy.get(r.id) ?? 0,
+    failingDeliveries: failingBy.get(r.id) ?? 0,
     callbackUrl: r.callbackUrl,
     hasSigningKey: r.signingKey !== null,
     previousKeyUntil: r.previousKeyUntil && r.previousKeyUntil.getTime() > now ? r.previousKeyUntil : null,
@@ -162,7 +134,16 @@ export async function getSubscription(id: string): Promise<TSubscriptionDetail |
     consecutiveFailures: r.consecutiveFailures,
     deliveryDisabledReason: r.deliveryDisabledReason,
     createdAt: r.createdAt,
-  };
+  }));
+}
+
+/** Every subscription, by name (then id). */
+export function listSubscriptions(): Promise<TSubscriptionDetail[]> {
+  return subscriptionDetails({});
+}
+
+export async function getSubscription(id: string): Promise<TSubscriptionDetail | null> {
+  return (await subscriptionDetails({ id }))[0] ?? null;
 }
 
 /** Services and environments to choose from in the form. */

@@ -4,8 +4,9 @@ import type { TRoute } from "../context";
 import { catalogRoutes } from "./catalog";
 import { connectorRoutes } from "./connectors";
 import { environmentRoutes } from "./environments";
+import { eventRoutes } from "./events";
 import { libraryRoutes } from "./library";
 import { openApiRoutes } from "./openapi";
 import { runRoutes } from "./run";
 
-export const ROUTES: TRoute[] = [...connectorRoutes, ...runRoutes, ...catalogRoutes, ...libraryRoutes, ...environmentRoutes, ...openApiRoutes(() => ROUTES)];
+export const ROUTES: TRoute[] = [...connectorRoutes, ...runRoutes, ...catalogRoutes, ...libraryRoutes, ...environmentRoutes, ...eventRoutes, ...openApiRoutes(() => ROUTES)];
