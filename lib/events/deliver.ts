@@ -61,7 +61,7 @@ export async function deliverEvent(job: TDeliverJob): Promise<void> {
   const db = getDb();
   const ev = await db.event.findUnique({
     where: { id: job.eventId },
-    select: { id: true, subscriptionId: true, resource: true, type: true, occurredAt: true, payload: true, payloadTruncated: true, deliveryStatus: true, deliverySeq: true, attemptCount: true, roundAttempts: true },
+    select: { id: true, subscriptionId: true, resource: true, type: true, occurredAt: true, payload: true, payloadTruncated: true, deliveryStatus: true, deliverySeq: true, roundAttempts: true },
   });
   if (!ev || ev.deliverySeq !== job.seq || (ev.deliveryStatus !== "pending" && ev.deliveryStatus !== "retrying")) return;
   const target = await targetOf(ev.subscriptionId);
@@ -107,10 +107,16 @@ export async function deliverEvent(job: TDeliverJob): Promise<void> {
 
   let disabled = false;
   await db.$transaction(async (tx) => {
+    // Counted in the transaction, whatever the seq: a redelivery or a repeated claim meanwhile makes
+    // another attempt, and each attempt gets its own number.
+    const counted = await tx.event.updateManyAndReturn({ where: { id: ev.id }, data: { attemptCount: { increment: 1 } }, select: { attemptCount: true } });
+    // Deleted meanwhile (with its subscription): nothing to record.
+    if (counted.length === 0) return;
+    const { attemptCount } = counted[0]!;
     await tx.deliveryAttempt.create({
       data: {
         eventId: ev.id,
-        number: ev.attemptCount + 1,
+        number: attemptCount,
         at,
         statusCode: "status" in outcome ? outcome.status : null,
         durationMs,
@@ -118,7 +124,7 @@ export async function deliverEvent(job: TDeliverJob): Promise<void> {
         responseExcerpt: excerpt,
       },
     });
-    const common = { attemptCount: { increment: 1 }, roundAttempts: { increment: 1 }, lastAttemptAt: at, lastStatusCode: "status" in outcome ? outcome.status : null };
+    const common = { roundAttempts: { increment: 1 }, lastAttemptAt: at, lastStatusCode: "status" in outcome ? outcome.status : null };
     switch (decision.action) {
       case "delivered":
         await tx.event.updateMany({ where: current, data: { ...common, deliveryStatus: "delivered", deliveredAt: now, nextAttemptAt: null, lastError: null } });

@@ -98,9 +98,10 @@ export function webhookData(body: Buffer, contentType: string): { json: string }
 export async function handleHookRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   try {
-    const url = new URL(req.url ?? "/", "http://x");
-    const id = url.pathname.slice(HOOKS_PREFIX.length);
-    // Subscription ids are cuids: anything else (encoded characters, more segments) matches nothing.
+    // The raw path, not a parsed URL: a parser would resolve dot segments (also encoded ones) onto
+    // another path. Subscription ids are cuids: anything else (encoded characters, more segments) matches nothing.
+    const path = (req.url ?? "/").split("?", 1)[0]!;
+    const id = path.startsWith(HOOKS_PREFIX) ? path.slice(HOOKS_PREFIX.length) : "";
     const sub = /^[a-z0-9]{1,64}$/.test(id) ? await inboundOf(id) : null;
     if (!sub) throw new ApiError(404, "NOT_FOUND", "No webhook subscription receives messages at this URL.");
     if (req.method !== "POST") throw new ApiError(405, "METHOD_NOT_ALLOWED", "Send the message with POST.", undefined, { Allow: "POST" });

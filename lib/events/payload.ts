@@ -2,7 +2,10 @@
 // payloads are cut and marked, and their delivery carries `"data": null, "dataTruncated": true`.
 // Pure.
 
-/** 2 MiB of text: a webhook body at its 1 MB limit fits, also when wrapped as a JSON string. */
+/**
+ * 2 MiB of text: a JSON webhook body at its 1 MB default limit always fits, and a text one too
+ * unless escaping (control characters, quotes) more than doubles it — then it is cut and marked.
+ */
 export const PAYLOAD_CAP = 2 * 1024 * 1024;
 
 export function capPayload(json: string): { payload: string; truncated: boolean } {

@@ -124,7 +124,8 @@ async function fetchResource(r: TResource, previousPoll: Date, ctx: TPollContext
     if (res.truncated) throw new AppError("VALIDATION", `The response${where} is larger than ${DEFAULT_MAX_BYTES / 1024 / 1024} MB.`);
     let body: unknown;
     try {
-      body = JSON.parse(res.body.toString("utf8"));
+      // RFC 8259 §8.1: a byte order mark may be ignored.
+      body = JSON.parse(res.body.toString("utf8").replace(/^\uFEFF/, ""));
     } catch {
       const type = res.headers.find(([n]) => n.toLowerCase() === "content-type")?.[1] ?? "no content type";
       throw new AppError("VALIDATION", `The response${where} is not JSON (${type}).`);

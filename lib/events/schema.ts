@@ -63,7 +63,8 @@ export const ZResource = z.object({
     .max(2000, "At most 2000 characters")
     .superRefine((v, ctx) => {
       // Placeholders are expanded before the request is built: check the URL with them taken out.
-      const problem = httpUrlProblem(v.replace(/\$\{gmtDate:[^}]*\}/g, "x").replace(/\{\{[^{}]*\}\}/g, "x"));
+      // A URL may start with a variable ({{BASE_URL}}/items, as connectors use it): its value is checked when the URL is built.
+      const problem = httpUrlProblem(v.replace(/^\{\{[^{}]*\}\}/, "https://base.invalid").replace(/\$\{gmtDate:[^}]*\}/g, "x").replace(/\{\{[^{}]*\}\}/g, "x"));
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
   idField: z.string().trim().min(1, "Enter the ID field").max(200, "At most 200 characters"),

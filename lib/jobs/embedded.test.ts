@@ -11,6 +11,8 @@ import { createTempDatabase } from "@/lib/testing/temp-db";
 import { mayRetry, retryDelayMs, MAX_RETRY_DELAY_MS } from "./backoff";
 import { EmbeddedJobQueue, nextCronTime } from "./embedded";
 import type { TJob } from "./types";
+import { createPrismaClient } from "@/lib/db";
+import type { TTempDb } from "@/lib/testing/temp-db";
 
 let db: TDb;
 let cleanup: () => Promise<void>;
@@ -272,5 +274,80 @@ describe("embedded job queue", () => {
     await queue().cleanup();
     const left = await db.job.findMany({ where: { name }, orderBy: { state: "asc" } });
     assert.deepEqual(left.map((j) => j.state), ["completed", "failed"]);
+  });
+});
+
+describe("send inside the caller's transaction", () => {
+  // Its own database and a second client on it: the app's client runs the queries outside an open
+  // interactive transaction after it (one connection), so "not visible outside" is read through
+  // another connection, as another process would.
+  let t: TTempDb;
+  let other: TDb;
+  const mine: EmbeddedJobQueue[] = [];
+  before(async () => {
+    t = await createTempDatabase("patchbay-jobs-tx-");
+    other = createPrismaClient(t.url);
+  });
+  after(async () => {
+    for (const q of mine) await q.stop({ graceMs: 100 });
+    await other?.$disconnect();
+    await t?.cleanup();
+  });
+  const txQueue = () => {
+    const q = new EmbeddedJobQueue(t.db, { schedulerIntervalMs: 50, log: () => {} });
+    mine.push(q);
+    return q;
+  };
+
+  test("the job exists only once the transaction commits; a worker never sees it before", async () => {
+    const q = txQueue();
+    const name = uniqueName("tx");
+    const handled: string[] = [];
+    q.work<string>(name, { pollIntervalMs: 20 }, async (job) => {
+      handled.push(job.data);
+    });
+    await q.start();
+    let id: string | null = null;
+    await t.db.$transaction(async (tx) => {
+      id = await q.send(name, "committed", { tx });
+      assert.ok(id, "an id inside the transaction");
+      assert.equal(await tx.job.count({ where: { id } }), 1, "visible to the transaction itself");
+      assert.equal(await other.job.count({ where: { id } }), 0, "not visible outside before the commit");
+      // Longer than the wake-up and several poll intervals: the worker finds nothing yet.
+      await new Promise((r) => setTimeout(r, 150));
+      assert.deepEqual(handled, [], "not handled before the commit");
+    });
+    assert.equal(await other.job.count({ where: { id: id! } }), 1, "visible after the commit");
+    await until("handled after the commit", () => handled.length === 1);
+    assert.deepEqual(handled, ["committed"]);
+    await until("completed", async () => (await t.db.job.findUniqueOrThrow({ where: { id: id! } })).state === "completed");
+  });
+
+  test("a rolled-back transaction leaves no job, and its singleton key stays free", async () => {
+    const q = txQueue();
+    const name = uniqueName("rollback");
+    let sentId: string | null = null;
+    await assert.rejects(
+      t.db.$transaction(async (tx) => {
+        sentId = await q.send(name, "lost", { tx, singletonKey: "only-one" });
+        assert.ok(sentId, "sent inside the transaction");
+        throw new Error("roll back");
+      }),
+      /roll back/,
+    );
+    assert.equal(await t.db.job.count({ where: { name } }), 0, "no job after the rollback");
+    assert.equal(await t.db.job.count({ where: { id: sentId! } }), 0);
+    const again = await q.send(name, "kept", { singletonKey: "only-one" });
+    assert.ok(again, "the singleton key was never taken");
+    assert.equal(await t.db.job.count({ where: { name } }), 1);
+  });
+
+  test("the singleton key is checked inside the transaction: the same key twice in one transaction sends once", async () => {
+    const q = txQueue();
+    const name = uniqueName("tx-singleton");
+    const ids = await t.db.$transaction(async (tx) => [await q.send(name, 1, { tx, singletonKey: "k" }), await q.send(name, 2, { tx, singletonKey: "k" })]);
+    assert.ok(ids[0], "the first is sent");
+    assert.equal(ids[1], null, "the second finds the key taken");
+    assert.equal(await t.db.job.count({ where: { name } }), 1);
   });
 });
