@@ -44,11 +44,12 @@ test("an admin creates an environment, sets variables and overrides, copies it a
   const config = await seedBasic(unique("Staging Basic"));
   await signIn(page, admin.email, admin.password);
 
-  // Navigation: "Environments" between "Connectors" and "API tokens".
+  // Navigation: "Environments" between "Connectors" and "Events" (then "API tokens").
   const nav = page.getByRole("navigation", { name: "Main" });
   const links = await nav.getByRole("link").allTextContents();
   expect(links.indexOf("Environments")).toBe(links.indexOf("Connectors") + 1);
-  expect(links.indexOf("API tokens")).toBe(links.indexOf("Environments") + 1);
+  expect(links.indexOf("Events")).toBe(links.indexOf("Environments") + 1);
+  expect(links.indexOf("API tokens")).toBe(links.indexOf("Events") + 1);
   await nav.getByRole("link", { name: "Environments", exact: true }).click();
   await expect(page).toHaveURL(/\/environments$/);
   await expect(page.getByRole("heading", { name: "Environments", level: 1 })).toBeVisible();

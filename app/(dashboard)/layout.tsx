@@ -18,6 +18,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         { href: "/services", label: "Services" },
         { href: "/connectors", label: "Connectors" },
         { href: "/environments", label: "Environments" },
+        { href: "/events", label: "Events" },
         { href: "/api-tokens", label: "API tokens" },
         { href: "/api", label: "API reference" },
         ...(user.role === "ADMIN"

@@ -56,6 +56,8 @@ function rowOf(e: TStored): TEventRow {
 
 export const EVENTS_PAGE = 50;
 
+const badCursor = () => new AppError("VALIDATION", "The cursor is not valid: pass back the nextCursor of the previous page unchanged.", { cursor: ["Not a valid cursor"] });
+
 /** One page of a subscription's events, newest first; `cursor` is the previous page's nextCursor. */
 export async function listEvents(
   subscriptionId: string,
@@ -64,9 +66,14 @@ export async function listEvents(
   const limit = opts.limit ?? EVENTS_PAGE;
   let after = {};
   if (opts.cursor) {
-    const c = decodeCursor(opts.cursor);
+    let c: { k: string; id: string };
+    try {
+      c = decodeCursor(opts.cursor);
+    } catch {
+      throw badCursor();
+    }
     const at = new Date(c.k);
-    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(c.k) || Number.isNaN(at.getTime())) throw new AppError("VALIDATION", "The cursor is not valid: pass back the nextCursor of the previous page unchanged.", { cursor: ["Not a valid cursor"] });
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(c.k) || Number.isNaN(at.getTime())) throw badCursor();
     after = { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: c.id } }] };
   }
   const rows = await getDb().event.findMany({
