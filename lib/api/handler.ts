@@ -9,6 +9,7 @@ import { authenticateToken } from "@/lib/api-tokens/store";
 import { AppError } from "@/lib/errors";
 import type { TApiContext } from "./context";
 import { ApiError, errorBody, toApiError } from "./errors";
+import { writeJson } from "./respond";
 import { compileRoutes, matchRoute } from "./router";
 import { ROUTES } from "./routes";
 import { parseInput, queryObject } from "./validate";
@@ -32,15 +33,7 @@ function send(req: IncomingMessage, res: ServerResponse, answer: TAnswer): void 
     status = 500;
     json = JSON.stringify(errorBody(toApiError(e), requestId));
   }
-  res.writeHead(status, {
-    "Content-Type": "application/json; charset=utf-8",
-    "Content-Length": Buffer.byteLength(json),
-    "X-Request-Id": requestId,
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    ...headers,
-  });
-  res.end(req.method === "HEAD" ? undefined : json);
+  writeJson(res, status, json, requestId, headers, req.method === "HEAD");
 }
 
 function bearer(req: IncomingMessage): string {

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "@/lib/api/body";
 import { ApiError, errorBody, toApiError } from "@/lib/api/errors";
+import { writeJson } from "@/lib/api/respond";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -45,17 +46,7 @@ function inboundOf(id: string): Promise<TInbound | null> {
 }
 
 function answer(res: ServerResponse, status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): void {
-  if (res.headersSent || res.destroyed) return;
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    "Content-Type": "application/json; charset=utf-8",
-    "Content-Length": Buffer.byteLength(json),
-    "X-Request-Id": requestId,
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    ...headers,
-  });
-  res.end(json);
+  writeJson(res, status, JSON.stringify(body), requestId, headers);
 }
 
 function verified(sub: TInbound, body: Buffer, headers: IncomingMessage["headers"]): boolean {
