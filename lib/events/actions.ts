@@ -4,10 +4,10 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions/safe-action";
-import { actorOf, audit } from "@/lib/audit";
-import { pollSubscription } from "./poll";
+import { actorOf } from "@/lib/audit";
+import { pollNow } from "./poll";
 import { ZSubscriptionInput } from "./schema";
-import { createSubscription, deleteSubscription, enableDelivery, getSubscription, redeliverEvent, redeliverFailedSince, rotateSigningKey, setPaused, updateSubscription, notFound } from "./store";
+import { createSubscription, deleteSubscription, enableDelivery, redeliverEvent, redeliverFailedSince, rotateSigningKey, setPaused, updateSubscription } from "./store";
 
 const ZId = z.string().trim().min(1).max(100);
 
@@ -56,11 +56,7 @@ export const rotateSigningKeyAction = authedAction({ schema: z.object({ id: ZId 
 
 /** Poll now: one poll at once, same rules and ledger as the scheduled ones; returns its result. */
 export const pollNowAction = authedAction({ schema: z.object({ id: ZId }), role: "ADMIN" }, async ({ id }, { user }) => {
-  const sub = await getSubscription(id);
-  if (!sub) throw notFound();
-  const result = await pollSubscription(id);
-  if (!result) throw notFound();
-  await audit({ actor: actorOf(user), action: "test", objectType: "EventSubscription", objectId: id, objectName: sub.name, details: { pollNow: true, events: result.events, committed: result.committed } });
+  const result = await pollNow(id, actorOf(user), "ui");
   revalidate(id);
   return result;
 });

@@ -108,7 +108,7 @@ export async function handleHookRequest(req: IncomingMessage, res: ServerRespons
     answer(res, 202, { id: eventId }, requestId);
   } catch (e) {
     const err = toApiError(e);
-    if (err.status >= 500) console.error(`[patchbay] inbound hook ${req.url} failed (request ${requestId})`, e);
+    if (err.status >= 500) console.error(`[patchbay] inbound hook ${(req.url ?? "").split("?", 1)[0]} failed (request ${requestId})`, e); // never the query: it may carry a vendor's token
     answer(res, err.status, errorBody(err, requestId), requestId, err.headers);
   }
 }

@@ -12,6 +12,7 @@ import "server-only";
 // and Poll now, or two processes) never emit the same change twice. A resource that failed keeps
 // its cursor and ledger; its reason is shown on the subscription.
 import { query, type JsonValue } from "jsonpath-rfc9535";
+import { audit, type TActor } from "@/lib/audit";
 import { strategyFor, tlsFor } from "@/lib/auth-configs/runtime";
 import { getDb, type TTx } from "@/lib/db";
 import { effectiveConfig, environmentRuntime, type TEnvironmentRuntime } from "@/lib/environments/runtime";
@@ -24,7 +25,7 @@ import { diffPoll, readField, readItemId, type TDiffEvent, type TLedgerEntry } f
 import { expandGmtDate, parseItemDate } from "./gmt-date";
 import { sendDeliverJob, sendPollJob } from "./jobs";
 import type { TResource } from "./schema";
-import { resourcesOf } from "./store";
+import { notFound, resourcesOf } from "./store";
 import { capPayload } from "./payload";
 
 const POLL_TIMEOUT_MS = 30_000;
@@ -327,4 +328,18 @@ export async function storeEvents(
   }
   if (!held) for (const eventId of ids) await sendDeliverJob(tx, eventId, 0);
   return ids;
+}
+
+/**
+ * Poll now (issue 12 item 3), for the page's button and the API: one poll at once, same rules and
+ * ledger as the scheduled ones, audited. A webhook subscription has nothing to poll (CONFLICT).
+ */
+export async function pollNow(id: string, actor: TActor, via: "ui" | "api"): Promise<TPollResult> {
+  const sub = await getDb().eventSubscription.findUnique({ where: { id }, select: { name: true, type: true } });
+  if (!sub) throw notFound();
+  if (sub.type !== "POLLING") throw new AppError("CONFLICT", `"${sub.name}" is a webhook subscription: it receives its events at its inbound URL and has nothing to poll.`);
+  const result = await pollSubscription(id);
+  if (!result) throw notFound(); // deleted meanwhile
+  await audit({ actor, action: "test", objectType: "EventSubscription", objectId: id, objectName: sub.name, details: { pollNow: true, events: result.events, committed: result.committed, via } });
+  return result;
 }

@@ -5,9 +5,9 @@ import "server-only";
 // audited as in lib/events/actions.ts. No secret reaches an answer: a subscription's signature key
 // and sender-verification secret only as `signed`.
 import type { z } from "zod";
-import { actorOf, audit } from "@/lib/audit";
+import { actorOf } from "@/lib/audit";
 import { MAX_JSON_DEPTH, jsonDepth } from "@/lib/connectors/json-depth";
-import { pollSubscription } from "@/lib/events/poll";
+import { pollNow } from "@/lib/events/poll";
 import { getEvent, listEvents, type TEventRow } from "@/lib/events/queries";
 import { getSubscription, listSubscriptions, redeliverEvent, type TSubscriptionDetail } from "@/lib/events/store";
 import { AppError } from "@/lib/errors";
@@ -183,17 +183,9 @@ export const eventRoutes: TRoute[] = [
       response: ZPollResult,
       errors: [409],
     },
-    handler: async ({ params, caller }) => {
-      const sub = await getSubscription(params.id);
-      if (!sub) throw subscriptionNotFound();
-      if (sub.type !== "POLLING") throw new AppError("CONFLICT", `"${sub.name}" is a webhook subscription: it receives its events at its inbound URL and has nothing to poll.`);
-      // No abort signal: a poll once started runs to its end (each request has its own timeout) and
-      // is recorded, so a client that goes away does not count as a failed poll.
-      const result = await pollSubscription(sub.id);
-      if (!result) throw subscriptionNotFound();
-      await audit({ actor: actorOf(caller.user), action: "test", objectType: "EventSubscription", objectId: sub.id, objectName: sub.name, details: { pollNow: true, events: result.events, committed: result.committed, via: "api" } });
-      return { body: result };
-    },
+    // No abort signal: a poll once started runs to its end (each request has its own timeout) and
+    // is recorded, so a client that goes away does not count as a failed poll.
+    handler: async ({ params, caller }) => ({ body: await pollNow(params.id, actorOf(caller.user), "api") }),
   },
   {
     method: "POST",
