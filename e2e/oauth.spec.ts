@@ -281,6 +281,8 @@ test("the callback refuses replayed, foreign, expired and unknown states; member
   const denied = page.waitForRequest((r) => r.url().startsWith(issuer));
   await page.getByRole("button", { name: "Connect", exact: true }).click();
   const state = new URL((await denied).url()).searchParams.get("state")!;
+  // Let the navigation to the provider finish first: a goto that interrupts it races with it.
+  await page.waitForURL((u) => u.href.startsWith(issuer));
   await page.goto(`/api/oauth/callback?error=access_denied&error_description=${encodeURIComponent("The user cancelled")}&state=${encodeURIComponent(state)}`);
   await expect(page).toHaveURL(new RegExp(`/auth-configs/${id}\\?connect=`));
   await expect(page.getByTestId("connect-error")).toHaveText("The provider did not authorize Patchbay (access_denied: The user cancelled).");

@@ -12,7 +12,7 @@ import { isAppError } from "@/lib/errors";
 import { sendRequest } from "@/lib/http/execute";
 import { openSecret } from "@/lib/secrets";
 import { afterAttempt, type TAttemptOutcome } from "./delivery-schedule";
-import { sendDeliverJob, type TDeliverJob } from "./jobs";
+import { sendDeliverJobs, type TDeliverJob } from "./jobs";
 import { deliveryBody } from "./payload";
 import { activeSigningKeys, signDelivery } from "./signing";
 import { subscriptionSlot } from "./store";
@@ -56,24 +56,71 @@ function excerptOf(body: Buffer): string | null {
   return body.subarray(0, RESPONSE_EXCERPT_BYTES).toString("utf8").replace(/\u0000/g, "\uFFFD");
 }
 
-/** Makes one delivery attempt for the job's event, unless the job is outdated. */
-export async function deliverEvent(job: TDeliverJob): Promise<void> {
-  const db = getDb();
-  const ev = await db.event.findUnique({
-    where: { id: job.eventId },
-    select: { id: true, subscriptionId: true, resource: true, type: true, occurredAt: true, payload: true, payloadTruncated: true, deliveryStatus: true, deliverySeq: true, roundAttempts: true },
-  });
-  if (!ev || ev.deliverySeq !== job.seq || (ev.deliveryStatus !== "pending" && ev.deliveryStatus !== "retrying")) return;
-  const target = await targetOf(ev.subscriptionId);
-  if (!target) return;
-  const current = { id: ev.id, deliverySeq: job.seq };
-  if (target.held) {
-    await db.event.updateMany({ where: current, data: { deliveryStatus: "held", nextAttemptAt: null } });
-    return;
-  }
+type TEventRow = {
+  id: string;
+  subscriptionId: string;
+  resource: string;
+  type: string;
+  occurredAt: Date;
+  payload: string;
+  payloadTruncated: boolean;
+  roundAttempts: number;
+  seq: number;
+};
 
-  const body = deliveryBody(ev);
+type TResult = { ev: TEventRow; outcome: TAttemptOutcome; retryAfter: string | null; excerpt: string | null; durationMs: number };
+
+/** Results not yet written after this long are written while the slower attempts go on. */
+const WRITE_PARTIAL_AFTER_MS = 1_000;
+
+/** Makes one delivery attempt for the job's event, unless the job is outdated. */
+export function deliverEvent(job: TDeliverJob): Promise<void> {
+  return deliverEvents([job]);
+}
+
+/**
+ * One delivery attempt for each job's event, all at once (the delivery worker's batch): the events
+ * read in one query, the requests sent concurrently, and the attempts, the events' new states and
+ * the retries' jobs written in one transaction. Outdated jobs (their event redelivered, delivered or
+ * deleted meanwhile) do nothing.
+ */
+export async function deliverEvents(jobs: TDeliverJob[]): Promise<void> {
+  const db = getDb();
+  const seqOf = new Map(jobs.map((j) => [j.eventId, j.seq]));
+  const rows = await db.event.findMany({
+    where: { id: { in: [...seqOf.keys()] }, deliveryStatus: { in: ["pending", "retrying"] } },
+    select: { id: true, subscriptionId: true, resource: true, type: true, occurredAt: true, payload: true, payloadTruncated: true, deliverySeq: true, roundAttempts: true },
+  });
+  const live: Array<{ ev: TEventRow; target: TTarget }> = [];
+  const held: TEventRow[] = [];
+  for (const r of rows) {
+    if (r.deliverySeq !== seqOf.get(r.id)) continue;
+    const target = await targetOf(r.subscriptionId);
+    if (!target) continue;
+    const ev = { ...r, seq: r.deliverySeq };
+    if (target.held) held.push(ev);
+    else live.push({ ev, target });
+  }
+  if (held.length > 0) {
+    await db.event.updateMany({ where: { OR: held.map((e) => ({ id: e.id, deliverySeq: e.seq })) }, data: { deliveryStatus: "held", nextAttemptAt: null } });
+  }
+  if (live.length === 0) return;
+
   const at = new Date();
+  const done: TResult[] = [];
+  const all = Promise.all(live.map(({ ev, target }) => attempt(ev, target, at).then((r) => void done.push(r))));
+  let timer: NodeJS.Timeout | undefined;
+  const partial = await Promise.race([all.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), WRITE_PARTIAL_AFTER_MS)))]);
+  clearTimeout(timer);
+  // A slow receiver does not keep the other attempts' outcomes unwritten.
+  if (partial) await record(done.splice(0), at);
+  await all;
+  await record(done.splice(0), at);
+}
+
+/** One attempt: the signed POST through the one request path, and what came of it. */
+async function attempt(ev: TEventRow, target: TTarget, at: Date): Promise<TResult> {
+  const body = deliveryBody(ev);
   const headers: Array<[string, string]> = [
     ["content-type", "application/json"],
     ["user-agent", USER_AGENT],
@@ -84,69 +131,85 @@ export async function deliverEvent(job: TDeliverJob): Promise<void> {
   } else {
     headers.push(["webhook-id", ev.id], ["webhook-timestamp", String(Math.floor(at.getTime() / 1000))]);
   }
-
   const started = performance.now();
-  let outcome: TAttemptOutcome;
-  let retryAfter: string | null = null;
-  let excerpt: string | null = null;
   try {
     const res = await sendRequest(
       { method: "POST", url: target.callbackUrl, headers, body: Buffer.from(body) },
       { timeoutMs: ATTEMPT_TIMEOUT_MS, maxResponseBytes: RESPONSE_EXCERPT_BYTES, followRedirects: false },
     );
-    outcome = { status: res.status };
-    retryAfter = res.headers.find(([n]) => n.toLowerCase() === "retry-after")?.[1] ?? null;
-    excerpt = excerptOf(res.body);
+    return {
+      ev,
+      outcome: { status: res.status },
+      retryAfter: res.headers.find(([n]) => n.toLowerCase() === "retry-after")?.[1] ?? null,
+      excerpt: excerptOf(res.body),
+      durationMs: Math.round(performance.now() - started),
+    };
   } catch (e) {
+    // Not a failed attempt but a fault of Patchbay's: the job fails and runs again.
     if (!isAppError(e)) throw e;
-    outcome = { error: e.message };
+    return { ev, outcome: { error: e.message }, retryAfter: null, excerpt: null, durationMs: Math.round(performance.now() - started) };
   }
-  const durationMs = Math.round(performance.now() - started);
-  const now = new Date();
-  const decision = afterAttempt({ attempt: ev.roundAttempts + 1, now, retryAfter, outcome });
+}
 
-  let disabled = false;
-  await db.$transaction(async (tx) => {
+const errorOf = (o: TAttemptOutcome) => ("error" in o ? o.error.slice(0, 1000) : null);
+const statusOf = (o: TAttemptOutcome) => ("status" in o ? o.status : null);
+
+/** Writes attempts and the events' new states in one transaction. */
+async function record(results: TResult[], at: Date): Promise<void> {
+  if (results.length === 0) return;
+  const now = new Date();
+  const disabled = new Set<string>();
+  await getDb().$transaction(async (tx) => {
     // Counted in the transaction, whatever the seq: a redelivery or a repeated claim meanwhile makes
-    // another attempt, and each attempt gets its own number.
-    const counted = await tx.event.updateManyAndReturn({ where: { id: ev.id }, data: { attemptCount: { increment: 1 } }, select: { attemptCount: true } });
-    // Deleted meanwhile (with its subscription): nothing to record.
-    if (counted.length === 0) return;
-    const { attemptCount } = counted[0]!;
-    await tx.deliveryAttempt.create({
-      data: {
-        eventId: ev.id,
-        number: attemptCount,
-        at,
-        statusCode: "status" in outcome ? outcome.status : null,
-        durationMs,
-        error: "error" in outcome ? outcome.error.slice(0, 1000) : null,
-        responseExcerpt: excerpt,
-      },
+    // another attempt, and each attempt gets its own number. Deleted meanwhile: nothing to record.
+    const counted = await tx.event.updateManyAndReturn({ where: { id: { in: results.map((r) => r.ev.id) } }, data: { attemptCount: { increment: 1 } }, select: { id: true, attemptCount: true } });
+    const numberOf = new Map(counted.map((c) => [c.id, c.attemptCount]));
+    const kept = results.filter((r) => numberOf.has(r.ev.id));
+    if (kept.length === 0) return;
+    await tx.deliveryAttempt.createMany({
+      data: kept.map((r) => ({ eventId: r.ev.id, number: numberOf.get(r.ev.id)!, at, statusCode: statusOf(r.outcome), durationMs: r.durationMs, error: errorOf(r.outcome), responseExcerpt: r.excerpt })),
     });
-    const common = { roundAttempts: { increment: 1 }, lastAttemptAt: at, lastStatusCode: "status" in outcome ? outcome.status : null };
-    switch (decision.action) {
-      case "delivered":
-        await tx.event.updateMany({ where: current, data: { ...common, deliveryStatus: "delivered", deliveredAt: now, nextAttemptAt: null, lastError: null } });
-        break;
-      case "retry": {
-        const { count } = await tx.event.updateMany({
-          where: current,
-          data: { ...common, deliveryStatus: "retrying", deliverySeq: job.seq + 1, nextAttemptAt: decision.at, lastError: "error" in outcome ? outcome.error.slice(0, 1000) : `HTTP ${outcome.status}` },
-        });
-        if (count === 1) await sendDeliverJob(tx, ev.id, job.seq + 1, decision.at);
-        break;
-      }
-      case "dead":
-        await tx.event.updateMany({ where: current, data: { ...common, deliveryStatus: "dead", nextAttemptAt: null, lastError: decision.reason } });
-        break;
-      case "disable": {
-        await tx.event.updateMany({ where: current, data: { ...common, deliveryStatus: "held", nextAttemptAt: null, lastError: decision.reason } });
-        const { count } = await tx.eventSubscription.updateMany({ where: { id: ev.subscriptionId, deliveryDisabledReason: null }, data: { deliveryDisabledReason: decision.reason } });
-        disabled = count === 1;
-        break;
+    // Delivered ones in a few statements (one per seq and status code); the rest one by one.
+    const deliveredGroups = new Map<string, TResult[]>();
+    const retries: Array<{ eventId: string; seq: number; at: Date }> = [];
+    for (const r of kept) {
+      const { ev, outcome } = r;
+      const current = { id: ev.id, deliverySeq: ev.seq };
+      const common = { roundAttempts: { increment: 1 }, lastAttemptAt: at, lastStatusCode: statusOf(outcome) };
+      const decision = afterAttempt({ attempt: ev.roundAttempts + 1, now, retryAfter: r.retryAfter, outcome });
+      switch (decision.action) {
+        case "delivered": {
+          const key = `${ev.seq}:${statusOf(outcome)}`;
+          deliveredGroups.set(key, [...(deliveredGroups.get(key) ?? []), r]);
+          break;
+        }
+        case "retry": {
+          const { count } = await tx.event.updateMany({
+            where: current,
+            data: { ...common, deliveryStatus: "retrying", deliverySeq: ev.seq + 1, nextAttemptAt: decision.at, lastError: errorOf(outcome) ?? `HTTP ${statusOf(outcome)}` },
+          });
+          if (count === 1) retries.push({ eventId: ev.id, seq: ev.seq + 1, at: decision.at });
+          break;
+        }
+        case "dead":
+          await tx.event.updateMany({ where: current, data: { ...common, deliveryStatus: "dead", nextAttemptAt: null, lastError: decision.reason } });
+          break;
+        case "disable": {
+          await tx.event.updateMany({ where: current, data: { ...common, deliveryStatus: "held", nextAttemptAt: null, lastError: decision.reason } });
+          const { count } = await tx.eventSubscription.updateMany({ where: { id: ev.subscriptionId, deliveryDisabledReason: null }, data: { deliveryDisabledReason: decision.reason } });
+          if (count === 1) disabled.add(ev.subscriptionId);
+          break;
+        }
       }
     }
+    for (const group of deliveredGroups.values()) {
+      const { ev, outcome } = group[0]!;
+      await tx.event.updateMany({
+        where: { id: { in: group.map((r) => r.ev.id) }, deliverySeq: ev.seq },
+        data: { roundAttempts: { increment: 1 }, lastAttemptAt: at, lastStatusCode: statusOf(outcome), deliveryStatus: "delivered", deliveredAt: now, nextAttemptAt: null, lastError: null },
+      });
+    }
+    await sendDeliverJobs(tx, retries);
   });
-  if (disabled) invalidate("subscription", ev.subscriptionId);
+  for (const id of disabled) invalidate("subscription", id);
 }

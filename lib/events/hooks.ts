@@ -13,7 +13,8 @@ import { TtlCache } from "@/lib/cache/ttl-cache";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { openSecret } from "@/lib/secrets";
-import { storeEvents } from "./poll";
+import { GroupCommit } from "@/lib/group-commit";
+import { storeEvents, type TNewEvent } from "./poll";
 import type { TVerifyMode } from "./schema";
 import { subscriptionSlot } from "./store";
 import { hmacMatches, standardWebhookMatches } from "./verify";
@@ -86,6 +87,29 @@ export function webhookData(body: Buffer, contentType: string): { json: string }
   return { data: { contentType, text } };
 }
 
+export type TWebhookEvent = { subscriptionId: string; held: boolean; event: TNewEvent };
+
+// Messages arriving together are committed together (each answered after its commit).
+const intake = new GroupCommit<TWebhookEvent, string>(getDb, async (tx, items) => {
+  const ids: string[] = new Array(items.length);
+  const groups = new Map<string, number[]>();
+  items.forEach((m, i) => {
+    const key = `${m.subscriptionId}:${m.held}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  for (const at of groups.values()) {
+    const { subscriptionId, held } = items[at[0]!]!;
+    const made = await storeEvents(tx, subscriptionId, WEBHOOK_RESOURCE, at.map((i) => items[i]!.event), held);
+    at.forEach((i, k) => (ids[i] = made[k]!));
+  }
+  return ids;
+});
+
+/** Stores a received message as an event (with its delivery job); its id once committed. */
+export function storeWebhookEvent(m: TWebhookEvent): Promise<string> {
+  return intake.submit(m);
+}
+
 export async function handleHookRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   try {
@@ -102,9 +126,7 @@ export async function handleHookRequest(req: IncomingMessage, res: ServerRespons
     const data = webhookData(body, contentType);
     const webhookId = req.headers["webhook-id"];
     const itemId = typeof webhookId === "string" && webhookId.length <= 200 ? webhookId : null;
-    const [eventId] = await getDb().$transaction((tx) =>
-      storeEvents(tx, sub.id, WEBHOOK_RESOURCE, [{ type: "RECEIVED", itemId, occurredAt: new Date(), ...("json" in data ? { json: data.json } : { data: data.data }) }], sub.held),
-    );
+    const eventId = await storeWebhookEvent({ subscriptionId: sub.id, held: sub.held, event: { type: "RECEIVED", itemId, occurredAt: new Date(), ...data } });
     answer(res, 202, { id: eventId }, requestId);
   } catch (e) {
     const err = toApiError(e);

@@ -25,9 +25,29 @@ export type TDeliverJob = { eventId: string; seq: number };
 export const jobLeaseSeconds = (): number => env().PATCHBAY_JOB_LEASE_SECONDS;
 
 export async function sendPollJob(tx: TTx, subscriptionId: string, seq: number, at: Date): Promise<void> {
-  await jobs().send<TPollJob>(EVENT_JOB.poll, { subscriptionId, seq }, { tx, startAfter: at, singletonKey: `${subscriptionId}:${seq}`, retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: jobLeaseSeconds() });
+  await sendPollJobs(tx, [{ subscriptionId, seq, at }]);
+}
+
+/** The next poll jobs of several subscriptions in one write (a batch of polls committing together). */
+export async function sendPollJobs(tx: TTx, items: Array<{ subscriptionId: string; seq: number; at: Date }>): Promise<void> {
+  if (items.length === 0) return;
+  await jobs().sendMany<TPollJob>(
+    EVENT_JOB.poll,
+    items.map(({ subscriptionId, seq, at }) => ({ data: { subscriptionId, seq }, opts: { startAfter: at, singletonKey: `${subscriptionId}:${seq}`, retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: jobLeaseSeconds() } })),
+    { tx },
+  );
 }
 
 export async function sendDeliverJob(tx: TTx, eventId: string, seq: number, at?: Date): Promise<void> {
-  await jobs().send<TDeliverJob>(EVENT_JOB.deliver, { eventId, seq }, { tx, startAfter: at, singletonKey: `${eventId}:${seq}`, retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: jobLeaseSeconds() });
+  await sendDeliverJobs(tx, [{ eventId, seq, at }]);
+}
+
+/** The delivery jobs of several events in one write (a poll's new events, a batch's retries). */
+export async function sendDeliverJobs(tx: TTx, items: Array<{ eventId: string; seq: number; at?: Date }>): Promise<void> {
+  if (items.length === 0) return;
+  await jobs().sendMany<TDeliverJob>(
+    EVENT_JOB.deliver,
+    items.map(({ eventId, seq, at }) => ({ data: { eventId, seq }, opts: { startAfter: at, singletonKey: `${eventId}:${seq}`, retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: jobLeaseSeconds() } })),
+    { tx },
+  );
 }

@@ -416,6 +416,35 @@ describe("consistency", () => {
     assert.equal((await eventsOf(id)).length, 1);
   });
 
+  test("a batch of scheduled polls (the worker's): each current one polled and committed with its events and next job; outdated and paused ones do nothing", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = resourcePath("batch");
+      up.setItems(res, [{ id: `${i}-a` }, { id: `${i}-b` }]);
+      ids.push(await createSub([{ name: "batch", url: `${up.url}/${res}`, idField: "id" }], { emitExisting: true }));
+    }
+    const [a, b, outdated, paused] = ids as [string, string, string, string];
+    await store.setPaused(paused, true, actor);
+    const seqs = new Map<string, number>();
+    for (const id of ids) seqs.set(id, (await subOf(id)).pollSeq);
+    await poll.pollSubscriptions(ids.map((id) => ({ subscriptionId: id, seq: id === outdated ? seqs.get(id)! - 1 : seqs.get(id)! })));
+    for (const id of [a, b]) {
+      const sub = await subOf(id);
+      assert.equal(sub.pollSeq, seqs.get(id)! + 1, "the chain moved on");
+      assert.ok(sub.lastPollAt, "the poll is recorded");
+      assert.equal((await eventsOf(id)).length, 2, "both items emitted (emitExisting)");
+      assert.ok(await db.job.findFirst({ where: { name: "events.poll", singletonKey: `${id}:${sub.pollSeq}` } }), "its next poll job was sent");
+      const eventIds = (await eventsOf(id)).map((e) => e.id);
+      assert.equal(await db.job.count({ where: { name: "events.deliver", singletonKey: { in: eventIds.map((e) => `${e}:0`) } } }), 2, "each event has its delivery job");
+    }
+    for (const id of [outdated, paused]) {
+      const sub = await subOf(id);
+      assert.equal(sub.pollSeq, seqs.get(id)!, "untouched chain");
+      assert.equal(sub.lastPollAt, null, "not polled");
+      assert.equal((await eventsOf(id)).length, 0);
+    }
+  });
+
   test("a paused subscription's chain does nothing; events of a Poll now while paused are held", async () => {
     const res = resourcePath("paused");
     up.setItems(res, [{ id: 1 }]);

@@ -23,7 +23,7 @@ import { maskValues } from "@/lib/http/request-parts";
 import type { TAuthStrategy, TTlsOptions } from "@/lib/http/types";
 import { diffPoll, readField, readItemId, type TDiffEvent, type TLedgerEntry } from "./diff";
 import { expandGmtDate, parseItemDate } from "./gmt-date";
-import { sendDeliverJob, sendPollJob } from "./jobs";
+import { sendDeliverJobs, sendPollJobs } from "./jobs";
 import type { TResource } from "./schema";
 import { notFound, resourcesOf } from "./store";
 import { capPayload } from "./payload";
@@ -166,18 +166,103 @@ async function ledgerOf(subscriptionId: string, resource: string, items: unknown
 
 const messageOf = (e: unknown, secrets: string[]) => maskValues(isAppError(e) ? e.message : e instanceof Error ? e.message : String(e), secrets).slice(0, 1000);
 
+type TSubscriptionRow = NonNullable<Awaited<ReturnType<typeof loadSubscriptions>>[number]>;
+
+function loadSubscriptions(ids: string[]) {
+  return getDb().eventSubscription.findMany({ where: { id: { in: ids } }, include: { service: { select: { authConfigId: true } } } });
+}
+
+/** A poll's requests and diffs done, its writes not yet committed. */
+type TPrepared = {
+  sub: TSubscriptionRow;
+  startedAt: Date;
+  state: TPollState;
+  outcomes: TResourceOutcome[];
+  results: TPollResourceResult[];
+  failed: number;
+  pollError: string | null;
+};
+
+/** A poll's scheduled job: its seq must be current (see jobs.ts). */
+type TChainJob = { seq: number };
+
+/** The next poll job to send when the poll commits. */
+type TNextPoll = { subscriptionId: string; seq: number; at: Date };
+
+const DISCARDED =
+  "Another poll of this subscription was recorded while this one ran, or the subscription was changed: this poll's results were discarded (the next poll picks up whatever changed).";
+
 /**
  * Polls the subscription once. `job`: the scheduled chain's job (does nothing unless its seq is
  * current; schedules the next poll). Returns null when there was nothing to do.
  */
-export async function pollSubscription(id: string, opts: { job?: { seq: number }; signal?: AbortSignal } = {}): Promise<TPollResult | null> {
+export async function pollSubscription(id: string, opts: { job?: TChainJob; signal?: AbortSignal } = {}): Promise<TPollResult | null> {
+  const [sub] = await loadSubscriptions([id]);
+  if (!sub || !due(sub, opts.job)) return null;
+  const p = await preparePoll(sub, opts);
+  const committed = await commitEach([{ p, job: opts.job }]);
+  return resultOf(p, committed[0]!);
+}
+
+/**
+ * The poll worker's batch: each job's subscription polled at once, and every poll's writes (events,
+ * their delivery jobs, ledgers, cursors, the next poll jobs) committed in one transaction.
+ */
+export async function pollSubscriptions(jobs: Array<{ subscriptionId: string; seq: number }>, signal?: AbortSignal): Promise<void> {
+  const seqOf = new Map(jobs.map((j) => [j.subscriptionId, j.seq]));
+  const subs = (await loadSubscriptions([...seqOf.keys()])).filter((s) => due(s, { seq: seqOf.get(s.id)! }));
+  if (subs.length === 0) return;
+  const prepared = await Promise.all(subs.map((sub) => preparePoll(sub, { job: { seq: seqOf.get(sub.id)! }, signal })));
+  const polls = prepared.map((p) => ({ p, job: { seq: seqOf.get(p.sub.id)! } }));
+  try {
+    await getDb().$transaction(
+      async (tx) => {
+        const next: TNextPoll[] = [];
+        for (const { p, job } of polls) await commitPoll(tx, p, job, next);
+        await sendPollJobs(tx, next);
+      },
+      { timeout: 30_000, maxWait: 30_000 },
+    );
+  } catch {
+    // One poll's writes failed: each again on its own, so the others are not lost with it.
+    await commitEach(polls);
+  }
+}
+
+function due(sub: TSubscriptionRow, job: TChainJob | undefined): boolean {
+  if (sub.type !== "POLLING") return false;
+  return !job || (sub.pollSeq === job.seq && !sub.paused);
+}
+
+/** Each poll in a transaction of its own; a poll whose writes fail still moves its chain on, then throws. */
+async function commitEach(polls: Array<{ p: TPrepared; job?: TChainJob }>): Promise<boolean[]> {
   const db = getDb();
-  const sub = await db.eventSubscription.findUnique({ where: { id }, include: { service: { select: { authConfigId: true } } } });
-  if (!sub || sub.type !== "POLLING") return null;
-  if (opts.job && (sub.pollSeq !== opts.job.seq || sub.paused)) return null;
+  const out: boolean[] = [];
+  let error: unknown = null;
+  for (const { p, job } of polls) {
+    try {
+      out.push(
+        await db.$transaction(async (tx) => {
+          const next: TNextPoll[] = [];
+          const committed = await commitPoll(tx, p, job, next);
+          await sendPollJobs(tx, next);
+          return committed;
+        }),
+      );
+    } catch (e) {
+      error ??= e;
+      out.push(false);
+      if (job) await db.$transaction((tx) => continueChain(tx, p.sub, job.seq)).catch(() => {});
+    }
+  }
+  if (error) throw error;
+  return out;
+}
+
+/** The requests and diffs of one poll, nothing written yet. */
+async function preparePoll(sub: TSubscriptionRow, opts: { job?: TChainJob; signal?: AbortSignal }): Promise<TPrepared> {
   const startedAt = new Date();
   if (opts.job && sub.nextPollAt) for (const fn of g[KEY] ?? []) fn(startedAt.getTime() - sub.nextPollAt.getTime());
-
   const resources = resourcesOf(sub.resources);
   const state = JSON.parse(sub.pollState) as TPollState;
   let outcomes: TResourceOutcome[];
@@ -195,7 +280,6 @@ export async function pollSubscription(id: string, opts: { job?: { seq: number }
     const error = messageOf(e, secrets);
     outcomes = resources.map((resource) => ({ ok: false, resource, error }));
   }
-
   const results: TPollResourceResult[] = outcomes.map((o) => ({
     resource: o.resource.name,
     items: o.fetched?.items.length ?? 0,
@@ -206,41 +290,55 @@ export async function pollSubscription(id: string, opts: { job?: { seq: number }
   }));
   const failed = outcomes.filter((o) => !o.ok);
   const pollError = failed.length ? failed.map((o) => (resources.length > 1 ? `${o.resource.name}: ${o.ok ? "" : o.error}` : o.ok ? "" : o.error)).join("\n").slice(0, 2000) : null;
+  return { sub, startedAt, state, outcomes, results, failed: failed.length, pollError };
+}
 
-  const committed = await db
-    .$transaction(async (tx) => {
-      const { count } = await tx.eventSubscription.updateMany({ where: { id, pollVersion: sub.pollVersion }, data: { pollVersion: { increment: 1 } } });
-      if (count === 0) return false;
-      const held = sub.paused || sub.deliveryDisabledReason !== null;
-      const next: TPollState = { ...state };
-      for (const o of outcomes) {
-        if (!o.ok) continue;
-        await writeLedger(tx, id, o.resource.name, o.ledger, o.known);
-        await storeEvents(tx, id, o.resource.name, o.events, held);
-        next[o.resource.name] = { cursor: o.cursor?.toISOString() ?? null, lastSuccessAt: startedAt.toISOString() };
-      }
-      await tx.eventSubscription.update({
-        where: { id },
-        data: {
-          pollState: JSON.stringify(next),
-          lastPollAt: startedAt,
-          lastPollError: pollError,
-          consecutiveFailures: failed.length ? { increment: 1 } : 0,
-        },
-      });
-      if (opts.job) await continueChain(tx, id, opts.job.seq, sub.nextPollAt, sub.refreshMinutes ?? 1);
-      return true;
-    })
-    .catch(async (e) => {
-      if (opts.job) await db.$transaction((tx) => continueChain(tx, id, opts.job!.seq, sub.nextPollAt, sub.refreshMinutes ?? 1));
-      throw e;
-    });
-  if (!committed && opts.job) await db.$transaction((tx) => continueChain(tx, id, opts.job!.seq, sub.nextPollAt, sub.refreshMinutes ?? 1));
+/**
+ * A poll's writes, only if no other poll committed since it read the subscription (the version
+ * check); a scheduled poll also moves its chain on (in the same update when it can). Adds the next
+ * poll job to `next`; returns whether the poll's results were recorded.
+ */
+async function commitPoll(tx: TTx, p: TPrepared, job: TChainJob | undefined, next: TNextPoll[]): Promise<boolean> {
+  const { sub } = p;
+  const nextState: TPollState = { ...p.state };
+  for (const o of p.outcomes) if (o.ok) nextState[o.resource.name] = { cursor: o.cursor?.toISOString() ?? null, lastSuccessAt: p.startedAt.toISOString() };
+  const recorded = {
+    pollVersion: { increment: 1 },
+    pollState: JSON.stringify(nextState),
+    lastPollAt: p.startedAt,
+    lastPollError: p.pollError,
+    consecutiveFailures: p.failed ? { increment: 1 } : 0,
+  };
+  const nextAt = job ? nextPollTime(sub) : null;
+  const { count } = await tx.eventSubscription.updateMany({
+    where: { id: sub.id, pollVersion: sub.pollVersion, ...(job ? { pollSeq: job.seq } : {}) },
+    data: job ? { ...recorded, pollSeq: job.seq + 1, nextPollAt: nextAt } : recorded,
+  });
+  if (count === 0) {
+    // Another poll committed first (Poll now), or the subscription was changed: nothing recorded;
+    // the chain still moves on if its seq is current.
+    if (job) {
+      const moved = await tx.eventSubscription.updateMany({ where: { id: sub.id, pollSeq: job.seq }, data: { pollSeq: job.seq + 1, nextPollAt: nextAt } });
+      if (moved.count === 1) next.push({ subscriptionId: sub.id, seq: job.seq + 1, at: nextAt! });
+    }
+    return false;
+  }
+  if (job) next.push({ subscriptionId: sub.id, seq: job.seq + 1, at: nextAt! });
+  const held = sub.paused || sub.deliveryDisabledReason !== null;
+  for (const o of p.outcomes) {
+    if (!o.ok) continue;
+    await writeLedger(tx, sub.id, o.resource.name, o.ledger, o.known);
+    await storeEvents(tx, sub.id, o.resource.name, o.events, held);
+  }
+  return true;
+}
+
+function resultOf(p: TPrepared, committed: boolean): TPollResult {
   return {
     committed,
-    events: committed ? results.reduce((n, r) => n + r.events, 0) : 0,
-    resources: results,
-    reason: committed ? null : "Another poll of this subscription was recorded while this one ran, or the subscription was changed: this poll's results were discarded (the next poll picks up whatever changed).",
+    events: committed ? p.results.reduce((n, r) => n + r.events, 0) : 0,
+    resources: p.results,
+    reason: committed ? null : DISCARDED,
   };
 }
 
@@ -278,12 +376,17 @@ async function pollResource(
   }
 }
 
-/** The scheduled chain: the next poll one interval after this one was due (never in the past). */
-async function continueChain(tx: TTx, id: string, seq: number, dueAt: Date | null, refreshMinutes: number): Promise<void> {
+/** The scheduled chain's next poll: one interval after this one was due (never in the past). */
+function nextPollTime(sub: Pick<TSubscriptionRow, "nextPollAt" | "refreshMinutes">): Date {
   const now = Date.now();
-  const next = new Date(Math.max(now, (dueAt?.getTime() ?? now) + refreshMinutes * 60_000));
-  const { count } = await tx.eventSubscription.updateMany({ where: { id, pollSeq: seq }, data: { pollSeq: seq + 1, nextPollAt: next } });
-  if (count === 1) await sendPollJob(tx, id, seq + 1, next);
+  return new Date(Math.max(now, (sub.nextPollAt?.getTime() ?? now) + (sub.refreshMinutes ?? 1) * 60_000));
+}
+
+/** Moves the chain on without recording a poll (its writes failed). */
+async function continueChain(tx: TTx, sub: TSubscriptionRow, seq: number): Promise<void> {
+  const next = nextPollTime(sub);
+  const { count } = await tx.eventSubscription.updateMany({ where: { id: sub.id, pollSeq: seq }, data: { pollSeq: seq + 1, nextPollAt: next } });
+  if (count === 1) await sendPollJobs(tx, [{ subscriptionId: sub.id, seq: seq + 1, at: next }]);
 }
 
 async function writeLedger(tx: TTx, subscriptionId: string, resource: string, entries: Map<string, TLedgerEntry>, known: Set<string>): Promise<void> {
@@ -295,12 +398,15 @@ async function writeLedger(tx: TTx, subscriptionId: string, resource: string, en
   for (let i = 0; i < created.length; i += LEDGER_CHUNK) await tx.seenItem.createMany({ data: created.slice(i, i + LEDGER_CHUNK) });
 }
 
+/** An event to store: its data as a value, or as JSON text kept as it came (a webhook's body). */
+export type TNewEvent = { type: string; itemId: string | null; occurredAt: Date } & ({ data: unknown } | { json: string });
+
 /** Stores events with their delivery jobs (in the caller's transaction); `held`: stored, not sent yet. */
 export async function storeEvents(
   tx: TTx,
   subscriptionId: string,
   resource: string,
-  events: Array<({ type: string; itemId: string | null; occurredAt: Date } & ({ data: unknown } | { json: string })) | TDiffEvent>,
+  events: Array<TNewEvent | TDiffEvent>,
   held: boolean,
 ): Promise<string[]> {
   if (events.length === 0) return [];
@@ -326,7 +432,7 @@ export async function storeEvents(
     const created = await tx.event.createManyAndReturn({ data: rows.slice(i, i + LEDGER_CHUNK), select: { id: true } });
     ids.push(...created.map((c) => c.id));
   }
-  if (!held) for (const eventId of ids) await sendDeliverJob(tx, eventId, 0);
+  if (!held) await sendDeliverJobs(tx, ids.map((eventId) => ({ eventId, seq: 0 })));
   return ids;
 }
 

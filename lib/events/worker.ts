@@ -6,19 +6,24 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { TJobQueue } from "@/lib/jobs/types";
-import { deliverEvent } from "./deliver";
+import { deliverEvents } from "./deliver";
 import { EVENT_JOB, jobLeaseSeconds, sendDeliverJob, sendPollJob, type TDeliverJob, type TPollJob } from "./jobs";
-import { pollSubscription } from "./poll";
+import { pollSubscriptions } from "./poll";
 
 const SWEEP_BATCH = 500;
 
 export async function registerEventWork(queue: TJobQueue): Promise<void> {
   const config = env();
-  queue.work<TPollJob>(EVENT_JOB.poll, { concurrency: config.PATCHBAY_POLL_CONCURRENCY, pollIntervalMs: 200 }, async (job) => {
-    await pollSubscription(job.data.subscriptionId, { job: { seq: job.data.seq } });
+  // Polls in flight: PATCHBAY_POLL_CONCURRENCY, as batches whose writes are committed together.
+  const polls = inBatches(config.PATCHBAY_POLL_CONCURRENCY);
+  queue.workBatch<TPollJob>(EVENT_JOB.poll, { batchSize: polls.batchSize, concurrency: polls.batches, pollIntervalMs: 200 }, async (jobs) => {
+    await pollSubscriptions(jobs.map((j) => j.data));
   });
-  queue.work<TDeliverJob>(EVENT_JOB.deliver, { concurrency: config.PATCHBAY_DELIVERY_CONCURRENCY, pollIntervalMs: 100 }, async (job) => {
-    await deliverEvent(job.data);
+  // Attempts in flight: PATCHBAY_DELIVERY_CONCURRENCY, as a few batches (one claim, one read and one
+  // write per batch instead of per attempt) so that one batch's writes overlap the others' requests.
+  const { batchSize, batches } = inBatches(config.PATCHBAY_DELIVERY_CONCURRENCY);
+  queue.workBatch<TDeliverJob>(EVENT_JOB.deliver, { batchSize, concurrency: batches, pollIntervalMs: 100 }, async (jobs) => {
+    await deliverEvents(jobs.map((j) => j.data));
   });
   queue.work(EVENT_JOB.sweep, { concurrency: 1 }, async () => {
     await sweepEventChains();
@@ -28,6 +33,15 @@ export async function registerEventWork(queue: TJobQueue): Promise<void> {
   });
   await queue.schedule(EVENT_JOB.sweep, "* * * * *");
   await queue.schedule(EVENT_JOB.prune, "27 * * * *");
+}
+
+/**
+ * `concurrency` jobs in flight as batches of up to 64, at least two (while one batch writes its
+ * outcomes, the other's requests are out): 64 → 2 × 32, 256 → 4 × 64.
+ */
+export function inBatches(concurrency: number): { batchSize: number; batches: number } {
+  const batches = Math.min(concurrency, Math.max(2, Math.ceil(concurrency / 64)));
+  return { batchSize: Math.max(1, Math.floor(concurrency / batches)), batches };
 }
 
 /**

@@ -277,6 +277,83 @@ describe("embedded job queue", () => {
   });
 });
 
+describe("batches", () => {
+  test("workBatch: up to batchSize jobs per call, up to concurrency calls at once, each job completed once", async () => {
+    const q = queue();
+    const name = uniqueName("batch");
+    const seen = new Map<number, number>();
+    const sizes: number[] = [];
+    let running = 0;
+    let most = 0;
+    q.workBatch<number>(name, { batchSize: 4, concurrency: 2, pollIntervalMs: 20 }, async (jobs) => {
+      running++;
+      most = Math.max(most, running);
+      sizes.push(jobs.length);
+      for (const j of jobs) seen.set(j.data, (seen.get(j.data) ?? 0) + 1);
+      await new Promise((r) => setTimeout(r, 40));
+      running--;
+    });
+    const ids = await q.sendMany(name, Array.from({ length: 19 }, (_, i) => ({ data: i })));
+    await q.start();
+    await until("all completed", async () => (await db.job.count({ where: { id: { in: ids as string[] }, state: "completed" } })) === 19);
+    assert.equal(seen.size, 19);
+    assert.ok([...seen.values()].every((n) => n === 1), "each job handled once");
+    assert.ok(sizes.every((n) => n >= 1 && n <= 4), `batch sizes within 1..4: ${sizes.join(",")}`);
+    assert.ok(sizes.some((n) => n === 4), "full batches when enough is due");
+    assert.equal(most, 2);
+  });
+
+  test("a batch that throws fails each of its jobs, each retried by its own settings", async () => {
+    const q = queue();
+    const name = uniqueName("batchfail");
+    const attempts = new Map<string, number[]>();
+    q.workBatch(name, { batchSize: 10, pollIntervalMs: 20 }, async (jobs) => {
+      for (const j of jobs) attempts.set(j.id, [...(attempts.get(j.id) ?? []), j.attempt]);
+      if (jobs.some((j) => j.attempt === 1)) throw new Error("first attempts fail");
+    });
+    const [a, b] = (await q.sendMany(name, [{ data: 1, opts: { retryDelaySeconds: 0.02 } }, { data: 2, opts: { retryLimit: 0 } }])) as string[];
+    await q.start();
+    await until("a completed", async () => (await stateOf(a!)) === "completed");
+    await until("b failed", async () => (await stateOf(b!)) === "failed");
+    assert.deepEqual(attempts.get(a!), [1, 2]);
+    assert.deepEqual(attempts.get(b!), [1]);
+    assert.equal((await db.job.findUniqueOrThrow({ where: { id: b! } })).lastError, "first attempts fail");
+  });
+
+  test("sendMany: ids in order; a singleton key taken, or repeated in the call, gives null", async () => {
+    const q = queue();
+    const name = uniqueName("many");
+    assert.ok(await q.send(name, 0, { singletonKey: "taken" }), "first send");
+    const ids = await q.sendMany(name, [{ data: 1, opts: { singletonKey: "taken" } }, { data: 2, opts: { singletonKey: "k" } }, { data: 3 }, { data: 4, opts: { singletonKey: "k" } }]);
+    assert.equal(ids.length, 4);
+    assert.equal(ids[0], null);
+    assert.equal(ids[3], null);
+    const rows = await db.job.findMany({ where: { id: { in: [ids[1]!, ids[2]!] } } });
+    assert.deepEqual(rows.map((r) => JSON.parse(r.data)).sort(), [2, 3]);
+    assert.equal(rows.find((r) => r.id === ids[1])?.singletonKey, "k");
+    assert.deepEqual(await q.sendMany(name, []), []);
+  });
+
+  test("stop returns an unfinished batch, this attempt not counted", async () => {
+    const q = queue();
+    const name = uniqueName("batchstop");
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => (release = r));
+    let started = false;
+    q.workBatch(name, { batchSize: 5, pollIntervalMs: 20 }, async () => {
+      started = true;
+      await blocked;
+    });
+    const ids = (await q.sendMany(name, [{ data: 1 }, { data: 2 }, { data: 3 }])) as string[];
+    await q.start();
+    await until("batch started", () => started);
+    await q.stop({ graceMs: 50 });
+    release();
+    const rows = await db.job.findMany({ where: { id: { in: ids } } });
+    assert.deepEqual(rows.map((r) => [r.state, r.attempt]), [["created", 0], ["created", 0], ["created", 0]]);
+  });
+});
+
 describe("send inside the caller's transaction", () => {
   // Its own database and a second client on it: the app's client runs the queries outside an open
   // interactive transaction after it (one connection), so "not visible outside" is read through

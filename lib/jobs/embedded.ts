@@ -7,12 +7,14 @@ import parser from "cron-parser";
 import type { TDb, TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { mayRetry, retryDelayMs } from "./backoff";
-import type { THandler, TJob, TJobQueue, TSendOptions, TWorkOptions } from "./types";
+import type { TBatchHandler, TBatchWorkOptions, THandler, TJob, TJobQueue, TSendManyItem, TSendOptions, TWorkOptions } from "./types";
 
 /** Completed jobs are kept this long (for inspection), failed ones longer. */
 const KEEP_COMPLETED_MS = 24 * 3600_000;
 const KEEP_FAILED_MS = 14 * 24 * 3600_000;
 const MAX_ERROR = 2000;
+/** Ids per IN list (well under SQLite's 32,766 bound variables). */
+const IN_CHUNK = 500;
 
 // A send in one copy of lib/ (Next's bundle, a server action) wakes the workers of the other
 // (the custom server's), as the cache invalidation does.
@@ -31,12 +33,37 @@ export function nextCronTime(cron: string, after: Date): Date {
 }
 
 /**
- * One claim of a job by this process: the attempt and the lease it holds. Completing, failing,
- * renewing or returning the job matches both, so a run whose claim was lost (returned by stop(),
- * or expired and claimed elsewhere) can never write over a newer claim.
+ * One claim of a batch of jobs by this process (one job for work()): the attempts and the lease
+ * they hold. Completing, failing, renewing or returning the batch matches that lease, so a run
+ * whose claim was lost (returned by stop(), or expired and claimed elsewhere) can never write over
+ * a newer claim: every claim sets a lease later than any before it.
  */
-type TClaim = { id: string; attempt: number; leaseUntil: Date; leaseMs: number; done?: Promise<void> };
-type TWorker = { handler: THandler; concurrency: number; pollIntervalMs: number; running: Map<string, TClaim>; timer?: NodeJS.Timeout; pumping?: Promise<void>; again: boolean };
+type TClaim = { jobs: Array<TJob & { leaseMs: number }>; leaseUntil: Date; leaseMs: number; done?: Promise<void> };
+type TWorker = {
+  handler: TBatchHandler;
+  batchSize: number;
+  concurrency: number;
+  pollIntervalMs: number;
+  /** Running claims by their first job's id. */
+  running: Map<string, TClaim>;
+  timer?: NodeJS.Timeout;
+  pumping?: Promise<void>;
+  again: boolean;
+};
+
+/** The row a send writes. */
+function jobRow(name: string, data: unknown, opts: Omit<TSendOptions, "tx">, now: Date) {
+  return {
+    name,
+    data: JSON.stringify(data ?? null),
+    singletonKey: opts.singletonKey ?? null,
+    retryLimit: opts.retryLimit ?? 2,
+    retryDelayMs: Math.round((opts.retryDelaySeconds ?? 1) * 1000),
+    retryBackoff: opts.retryBackoff ?? true,
+    leaseMs: Math.round((opts.expireInSeconds ?? 60) * 1000),
+    startAfter: opts.startAfter ?? now,
+  };
+}
 
 export type TEmbeddedOptions = {
   /** How often due schedules are turned into jobs (default 1 s). */
@@ -69,35 +96,48 @@ export class EmbeddedJobQueue implements TJobQueue {
   }
 
   async send<T>(name: string, data: T, opts: TSendOptions = {}): Promise<string | null> {
-    const json = JSON.stringify(data ?? null);
+    const { tx, ...one } = opts;
+    const [id] = await this.sendMany(name, [{ data, opts: one }], { tx });
+    return id ?? null;
+  }
+
+  async sendMany<T>(name: string, items: Array<TSendManyItem<T>>, opts: { tx?: TTx } = {}): Promise<Array<string | null>> {
+    if (items.length === 0) return [];
     const insert = async (tx: TTx) => {
-      if (opts.singletonKey !== undefined) {
-        const taken = await tx.job.findFirst({ where: { name, singletonKey: opts.singletonKey, state: { in: ["created", "active"] } }, select: { id: true } });
-        if (taken) return null;
+      const now = this.now();
+      const keys = items.map((i) => i.opts?.singletonKey).filter((k): k is string => k !== undefined);
+      // Keys taken by a waiting or running job, and keys repeated within this call: the first wins.
+      const taken = new Set<string>();
+      for (let i = 0; i < keys.length; i += IN_CHUNK) {
+        const rows = await tx.job.findMany({ where: { name, singletonKey: { in: keys.slice(i, i + IN_CHUNK) }, state: { in: ["created", "active"] } }, select: { singletonKey: true } });
+        for (const r of rows) taken.add(r.singletonKey!);
       }
-      const row = await tx.job.create({
-        data: {
-          name,
-          data: json,
-          singletonKey: opts.singletonKey ?? null,
-          retryLimit: opts.retryLimit ?? 2,
-          retryDelayMs: Math.round((opts.retryDelaySeconds ?? 1) * 1000),
-          retryBackoff: opts.retryBackoff ?? true,
-          leaseMs: Math.round((opts.expireInSeconds ?? 60) * 1000),
-          startAfter: opts.startAfter ?? this.now(),
-        },
-        select: { id: true },
+      const rows: Array<ReturnType<typeof jobRow> | null> = items.map((item) => {
+        const key = item.opts?.singletonKey;
+        if (key !== undefined) {
+          if (taken.has(key)) return null;
+          taken.add(key);
+        }
+        return jobRow(name, item.data, item.opts ?? {}, now);
       });
-      return row.id;
+      const fresh = rows.filter((r) => r !== null);
+      const ids: string[] = [];
+      for (let i = 0; i < fresh.length; i += IN_CHUNK) {
+        const made = await tx.job.createManyAndReturn({ data: fresh.slice(i, i + IN_CHUNK), select: { id: true } });
+        ids.push(...made.map((m) => m.id));
+      }
+      let next = 0;
+      return rows.map((r) => (r === null ? null : ids[next++]!));
     };
-    const id = opts.tx ? await insert(opts.tx) : await this.db.$transaction(insert);
-    if (id && (!opts.startAfter || opts.startAfter.getTime() <= Date.now())) {
-      // In the caller's transaction the job is visible once that commits, which happens right
+    const ids = opts.tx ? await insert(opts.tx) : await this.db.$transaction(insert);
+    const dueNow = items.some((item, i) => ids[i] && (!item.opts?.startAfter || item.opts.startAfter.getTime() <= Date.now()));
+    if (dueNow) {
+      // In the caller's transaction the jobs are visible once that commits, which happens right
       // after this returns: wake the workers a moment later (their poll interval is the fallback).
       if (opts.tx) setTimeout(() => { for (const w of wakers) w(name); }, 5).unref();
       else for (const w of wakers) w(name);
     }
-    return id;
+    return ids;
   }
 
   async schedule(name: string, cron: string, data: unknown = null, opts: Omit<TSendOptions, "startAfter" | "singletonKey"> = {}): Promise<void> {
@@ -118,8 +158,19 @@ export class EmbeddedJobQueue implements TJobQueue {
   }
 
   work<T>(name: string, opts: TWorkOptions, handler: THandler<T>): void {
+    this.workBatch<T>(name, { ...opts, batchSize: 1 }, (jobs) => handler(jobs[0]!));
+  }
+
+  workBatch<T>(name: string, opts: TBatchWorkOptions, handler: TBatchHandler<T>): void {
     if (this.workers.has(name)) throw new Error(`a worker for ${name} is registered already`);
-    const w: TWorker = { handler: handler as THandler, concurrency: Math.max(1, opts.concurrency ?? 1), pollIntervalMs: opts.pollIntervalMs ?? 500, running: new Map(), again: false };
+    const w: TWorker = {
+      handler: handler as TBatchHandler,
+      batchSize: Math.max(1, Math.floor(opts.batchSize)),
+      concurrency: Math.max(1, opts.concurrency ?? 1),
+      pollIntervalMs: opts.pollIntervalMs ?? 500,
+      running: new Map(),
+      again: false,
+    };
     this.workers.set(name, w);
     if (this.started) this.startWorker(name, w);
   }
@@ -162,7 +213,7 @@ export class EmbeddedJobQueue implements TJobQueue {
     this.started = false;
   }
 
-  /** Claims as many due jobs as the worker has room for and runs them; again when one finishes. */
+  /** Claims as many due jobs as the worker has room for and runs them; again when a batch finishes. */
   private pump(name: string): Promise<void> {
     const w = this.workers.get(name);
     if (!w || this.stopping || !this.started) return Promise.resolve();
@@ -179,14 +230,16 @@ export class EmbeddedJobQueue implements TJobQueue {
           w.again = false;
           const room = w.concurrency - w.running.size;
           if (room <= 0) break;
-          const jobs = await this.claim(name, room, [...w.running.keys()]);
+          const runningHere = [...w.running.values()].flatMap((c) => c.jobs.map((j) => j.id));
+          const claims = await this.claim(name, room, w.batchSize, runningHere);
           if (this.stopping) {
             // stop() began while claiming: these go straight back.
-            for (const job of jobs) await this.release(job);
+            for (const c of claims) await this.release(c);
             break;
           }
-          for (const job of jobs) this.run(name, w, job);
-          if (jobs.length === room) w.again = true;
+          for (const c of claims) this.run(name, w, c);
+          // A full claim: more may be due.
+          if (claims.length === room && claims.at(-1)!.jobs.length === w.batchSize) w.again = true;
         } while (w.again && !this.stopping);
       } catch (e) {
         this.log(`claiming jobs of ${name} failed`, e);
@@ -198,16 +251,15 @@ export class EmbeddedJobQueue implements TJobQueue {
     return w.pumping ?? Promise.resolve();
   }
 
-  /** The claim matched exactly: its attempt and the lease it currently holds. */
-  private held = (c: TClaim) => ({ id: c.id, attempt: c.attempt, state: "active", leaseUntil: c.leaseUntil });
+  /** The claim's jobs, as long as they still hold its lease. */
+  private held = (c: TClaim) => ({ id: { in: c.jobs.map((j) => j.id) }, state: "active", leaseUntil: c.leaseUntil });
 
   /** Back to the queue, this attempt not counted. */
   private async release(c: TClaim): Promise<void> {
-    await this.db.job.updateMany({ where: this.held(c), data: { state: "created", attempt: c.attempt - 1, leaseUntil: null, startAfter: this.now() } });
+    await this.db.job.updateMany({ where: this.held(c), data: { state: "created", attempt: { decrement: 1 }, leaseUntil: null, startAfter: this.now() } });
   }
 
-  private run(name: string, w: TWorker, job: TJob & TClaim) {
-    const claim: TClaim = { id: job.id, attempt: job.attempt, leaseUntil: job.leaseUntil, leaseMs: job.leaseMs };
+  private run(name: string, w: TWorker, claim: TClaim) {
     // While the handler runs, the lease is renewed (every half lease): only a dead process lets it run out.
     let renewing: Promise<void> = Promise.resolve();
     const renew = setInterval(() => {
@@ -215,10 +267,10 @@ export class EmbeddedJobQueue implements TJobQueue {
       renewing = this.db.job
         .updateMany({ where: this.held(claim), data: { leaseUntil: next } })
         .then(({ count }) => {
-          if (count === 1) claim.leaseUntil = next;
+          if (count > 0) claim.leaseUntil = next;
           else clearInterval(renew);
         })
-        .catch((e) => this.log(`renewing the lease of job ${claim.id} failed`, e));
+        .catch((e) => this.log(`renewing the lease of ${claim.jobs.length} job(s) of ${name} failed`, e));
     }, Math.max(50, claim.leaseMs / 2));
     // A renewal in flight must land before the result is written, or the result would miss the lease.
     const settled = async () => {
@@ -226,65 +278,88 @@ export class EmbeddedJobQueue implements TJobQueue {
       await renewing;
     };
     renew.unref();
+    const key = claim.jobs[0]!.id;
     claim.done = (async () => {
       try {
-        await w.handler({ id: job.id, name: job.name, data: job.data, attempt: job.attempt });
+        await w.handler(claim.jobs.map(({ id, name, data, attempt }) => ({ id, name, data, attempt })));
         await settled();
         await this.db.job.updateMany({ where: this.held(claim), data: { state: "completed", completedAt: this.now(), leaseUntil: null, lastError: null } });
       } catch (e) {
         await settled();
-        await this.fail(claim, e).catch((err) => this.log(`recording the failure of job ${job.id} failed`, err));
+        for (const job of claim.jobs) await this.fail(claim, job, e).catch((err) => this.log(`recording the failure of job ${job.id} failed`, err));
       }
     })().finally(() => {
       clearInterval(renew);
-      if (w.running.get(job.id) === claim) w.running.delete(job.id);
+      if (w.running.get(key) === claim) w.running.delete(key);
       void this.pump(name);
     });
-    w.running.set(job.id, claim);
+    w.running.set(key, claim);
   }
 
-  private async fail(claim: TClaim, e: unknown): Promise<void> {
-    const { id, attempt } = claim;
+  private async fail(claim: TClaim, job: TJob, e: unknown): Promise<void> {
+    const { id, attempt } = job;
     const message = (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR);
     const row = await this.db.job.findUnique({ where: { id }, select: { name: true, retryLimit: true, retryDelayMs: true, retryBackoff: true } });
     if (!row) return;
     const retry = mayRetry(attempt, row.retryLimit);
     if (!retry) this.log(`job ${row.name} ${id} failed for good after ${attempt} attempt(s): ${message}`);
     await this.db.job.updateMany({
-      where: this.held(claim),
+      where: { id, attempt, state: "active", leaseUntil: claim.leaseUntil },
       data: retry
         ? { state: "created", leaseUntil: null, lastError: message, startAfter: new Date(this.now().getTime() + retryDelayMs(attempt, row.retryDelayMs, row.retryBackoff)) }
         : { state: "failed", leaseUntil: null, lastError: message, completedAt: this.now() },
     });
   }
 
-  /** Due jobs, and active ones whose lease ran out (their process died), claimed for `leaseMs`. */
-  private async claim(name: string, limit: number, runningHere: string[]): Promise<Array<TJob & TClaim>> {
+  /**
+   * Due jobs, and active ones whose lease ran out (their process died), claimed for their lease in
+   * one transaction and split into up to `batches` batches of `batchSize`.
+   */
+  private async claim(name: string, batches: number, batchSize: number, runningHere: string[]): Promise<TClaim[]> {
     // The top-level state filter lets SQLite use the (name, state, startAfter) index instead of
     // reading every job of the queue, completed ones included.
     const due = (now: Date) => ({ name, state: { in: ["created", "active"] }, id: { notIn: runningHere }, OR: [{ state: "created", startAfter: { lte: now } }, { state: "active", leaseUntil: { lt: now } }] });
     // A read first: an idle queue never takes SQLite's write lock (the run log and the API write too).
     if (!(await this.db.job.findFirst({ where: due(this.now()), select: { id: true } }))) return [];
-    return this.db.$transaction(async (tx) => {
+    const jobs = await this.db.$transaction(async (tx) => {
       const now = this.now();
       const rows = await tx.job.findMany({
         where: due(now),
         orderBy: [{ startAfter: "asc" }, { id: "asc" }],
-        take: limit,
+        take: batches * batchSize,
+        select: { id: true, state: true, attempt: true, retryLimit: true, leaseMs: true },
       });
-      const claimed: Array<TJob & TClaim> = [];
       for (const r of rows) {
         if (r.state === "active" && !mayRetry(r.attempt, r.retryLimit)) {
           await tx.job.update({ where: { id: r.id }, data: { state: "failed", leaseUntil: null, completedAt: now, lastError: `The attempt did not finish within ${r.leaseMs / 1000} s (its process stopped or hung).` } });
-          continue;
         }
-        const attempt = r.attempt + 1;
-        const leaseUntil = new Date(now.getTime() + r.leaseMs);
-        const { count } = await tx.job.updateMany({ where: { id: r.id, attempt: r.attempt, state: r.state }, data: { state: "active", attempt, leaseUntil } });
-        if (count === 1) claimed.push({ id: r.id, name: r.name, data: JSON.parse(r.data) as unknown, attempt, leaseUntil, leaseMs: r.leaseMs });
       }
-      return claimed;
+      const claimable = rows.filter((r) => r.state === "created" || mayRetry(r.attempt, r.retryLimit));
+      // One update per lease length (a queue's jobs usually share one): this transaction holds
+      // SQLite's write lock, so the rows read above are still due.
+      const claimed: Array<TJob & { leaseMs: number; leaseUntil: Date }> = [];
+      for (const leaseMs of new Set(claimable.map((r) => r.leaseMs))) {
+        const leaseUntil = new Date(now.getTime() + leaseMs);
+        const ids = claimable.filter((r) => r.leaseMs === leaseMs).map((r) => r.id);
+        const got = await tx.job.updateManyAndReturn({
+          where: { id: { in: ids }, state: { in: ["created", "active"] } },
+          data: { state: "active", attempt: { increment: 1 }, leaseUntil },
+          select: { id: true, name: true, data: true, attempt: true },
+        });
+        for (const g of got) claimed.push({ id: g.id, name: g.name, data: JSON.parse(g.data) as unknown, attempt: g.attempt, leaseMs, leaseUntil });
+      }
+      // In the order they were due.
+      const order = new Map(rows.map((r, i) => [r.id, i]));
+      return claimed.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     });
+    // Split into batches of one lease each.
+    const claims: TClaim[] = [];
+    for (const j of jobs) {
+      const last = claims.at(-1);
+      if (last && last.jobs.length < batchSize && last.leaseUntil.getTime() === j.leaseUntil.getTime()) last.jobs.push(j);
+      else claims.push({ jobs: [j], leaseUntil: j.leaseUntil, leaseMs: j.leaseMs });
+    }
+    return claims;
   }
 
   /** Turns due schedules into jobs, once across processes: the due time moves in the same transaction. */
@@ -297,17 +372,7 @@ export class EmbeddedJobQueue implements TJobQueue {
       for (const s of schedules) {
         const { data, opts } = JSON.parse(s.data) as { data: unknown; opts: Omit<TSendOptions, "startAfter" | "singletonKey"> };
         // A missed run (the app was down) runs once, not once per missed time.
-        await tx.job.create({
-          data: {
-            name: s.name,
-            data: JSON.stringify(data ?? null),
-            retryLimit: opts.retryLimit ?? 2,
-            retryDelayMs: Math.round((opts.retryDelaySeconds ?? 1) * 1000),
-            retryBackoff: opts.retryBackoff ?? true,
-            leaseMs: Math.round((opts.expireInSeconds ?? 60) * 1000),
-            startAfter: now,
-          },
-        });
+        await tx.job.create({ data: jobRow(s.name, data, opts, now) });
         await tx.jobSchedule.update({ where: { name: s.name }, data: { nextAt: nextCronTime(s.cron, now) } });
         sent.push(s.name);
       }

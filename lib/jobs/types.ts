@@ -35,7 +35,7 @@ export type TSendOptions = {
 };
 
 export type TWorkOptions = {
-  /** Jobs of this queue run at the same time in this process (default 1). */
+  /** Handler calls of this queue running at the same time in this process (default 1). */
   concurrency?: number;
   /** How often an idle worker looks for due jobs (default 500 ms); a send in this process wakes it at once. */
   pollIntervalMs?: number;
@@ -43,14 +43,33 @@ export type TWorkOptions = {
 
 export type THandler<T = unknown> = (job: TJob<T>) => Promise<void>;
 
+/**
+ * A handler of several jobs at once (pg-boss's batchSize): one claim, one completion for all of
+ * them. Resolving completes every job of the batch, throwing fails every one (each retried by its
+ * own retry settings), so a batch handler records per-job outcomes itself where they differ.
+ */
+export type TBatchHandler<T = unknown> = (jobs: Array<TJob<T>>) => Promise<void>;
+
+export type TBatchWorkOptions = TWorkOptions & {
+  /** At most this many jobs per handler call; a call gets what is due, however few. */
+  batchSize: number;
+};
+
+/** One job of a sendMany: its data and the options a single send takes (but `tx`). */
+export type TSendManyItem<T> = { data: T; opts?: Omit<TSendOptions, "tx"> };
+
 export interface TJobQueue {
   /** Stores a job durably; its id, or null when `singletonKey` is already taken. */
   send<T>(name: string, data: T, opts?: TSendOptions): Promise<string | null>;
+  /** Several jobs of one queue in one write (pg-boss's insert): their ids in order, null where a singleton key was taken. */
+  sendMany<T>(name: string, items: Array<TSendManyItem<T>>, opts?: { tx?: TTx }): Promise<Array<string | null>>;
   /** A recurring schedule (5-field cron, UTC): one job per due time, once across processes. */
   schedule(name: string, cron: string, data?: unknown, opts?: Omit<TSendOptions, "startAfter" | "singletonKey">): Promise<void>;
   unschedule(name: string): Promise<void>;
   /** Handles the queue's jobs in this process (after start()). A thrown error fails the attempt. */
   work<T>(name: string, opts: TWorkOptions, handler: THandler<T>): void;
+  /** As work(), the handler taking up to `batchSize` jobs per call; `concurrency` calls at once. */
+  workBatch<T>(name: string, opts: TBatchWorkOptions, handler: TBatchHandler<T>): void;
   start(): Promise<void>;
   /** Stops taking work, lets running jobs finish for up to `graceMs` (default 10 s), returns the rest to the queue. */
   stop(opts?: { graceMs?: number }): Promise<void>;
