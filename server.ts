@@ -5,7 +5,8 @@ import { createServer } from "node:http";
 import next from "next";
 import { handleApiRequest, API_PREFIX } from "@/lib/api/handler";
 import { env } from "@/lib/env";
-import { handleHookRequest, HOOKS_PREFIX } from "@/lib/events/hooks";
+import { HOOKS_PREFIX } from "@/lib/events/hooks";
+import { handleInboundRequest } from "@/lib/listeners/receive";
 import { parseOutboundAllow } from "@/lib/http/outbound-policy";
 import { startBackgroundWork } from "@/lib/jobs/runtime";
 import { flushRuns } from "@/lib/runs/log";
@@ -27,9 +28,10 @@ const server = createServer((req, res) => {
     void handleApiRequest(req, res);
     return;
   }
-  // Inbound hooks (SPEC §9, §10): also outside Next's pipeline, stored before they are answered.
+  // Inbound messages (SPEC §9, §10): listeners and webhook subscriptions, also outside Next's
+  // pipeline, stored before they are answered.
   if ((req.url ?? "").startsWith(HOOKS_PREFIX)) {
-    void handleHookRequest(req, res);
+    void handleInboundRequest(req, res);
     return;
   }
   void handle(req, res);

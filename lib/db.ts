@@ -13,6 +13,8 @@ export const DEFAULT_OMIT = {
   oAuthState: { codeVerifier: true },
   apiToken: { tokenHash: true },
   eventSubscription: { signingKey: true, previousSigningKey: true, verifySecret: true },
+  listener: { authPassword: true, authHeaderValue: true, authSecret: true, signingKey: true },
+  inboundMessage: { body: true },
 } as const;
 
 export function createPrismaClient(url: string) {

@@ -52,6 +52,8 @@ const ZEnv = z.object({
   PATCHBAY_JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
   /** Days delivered and dead-lettered events are kept (SPEC §9); pending ones are never deleted. */
   PATCHBAY_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Listener messages (SPEC §10) handed on (forwarded, or run into a connector) at the same time in one process. */
+  PATCHBAY_HANDOFF_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Largest body a webhook subscription's inbound URL accepts (bytes); larger ones get 413. */
   PATCHBAY_HOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
   PATCHBAY_ADMIN_EMAIL: z.email().optional(),

@@ -61,8 +61,15 @@ export class GroupCommit<TIn, TOut> {
   }
 
   private async run(items: TIn[]): Promise<TOut[]> {
-    const out = await this.db().$transaction((tx) => this.write(tx, items), { timeout: 30_000, maxWait: 30_000 });
-    if (out.length !== items.length) throw new Error(`group commit: ${out.length} results for ${items.length} writes`);
-    return out;
+    return this.db().$transaction(
+      async (tx) => {
+        const out = await this.write(tx, items);
+        // Checked before the commit: a group that failed after committing would be written again
+        // (one by one) and stored twice.
+        if (out.length !== items.length) throw new Error(`group commit: ${out.length} results for ${items.length} writes`);
+        return out;
+      },
+      { timeout: 30_000, maxWait: 30_000 },
+    );
   }
 }

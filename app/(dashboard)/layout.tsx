@@ -19,6 +19,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         { href: "/connectors", label: "Connectors" },
         { href: "/environments", label: "Environments" },
         { href: "/events", label: "Events" },
+        { href: "/listeners", label: "Listeners" },
         { href: "/api-tokens", label: "API tokens" },
         { href: "/api", label: "API reference" },
         ...(user.role === "ADMIN"

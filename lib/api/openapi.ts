@@ -277,5 +277,6 @@ const TAG_TEXT: Record<string, string> = {
   Library: `Export and import of the connectors library ("format": "${LIBRARY_FORMAT}")`,
   Events:
     "Event subscriptions (polling and webhook), their events and delivery attempts. Delivery is at-least-once: duplicates of one event share its `webhook-id`; delivery order is not guaranteed",
+  Listeners: "Inbound HTTP listeners and the messages they received (each stored before its 202), to pull what arrived",
   OpenAPI: "These documents",
 };

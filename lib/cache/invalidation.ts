@@ -3,7 +3,7 @@
 // listeners live on globalThis: a change made by a server action reaches the lean API's caches.
 // Other instances (scale-out, SPEC §12) see a change when the cache's TTL (≤ 5 s) runs out.
 
-export type TCacheKind = "connector" | "authConfig" | "service" | "user" | "apiToken" | "environment" | "subscription";
+export type TCacheKind = "connector" | "authConfig" | "service" | "user" | "apiToken" | "environment" | "subscription" | "listener";
 type TListener = (kind: TCacheKind, id: string | null) => void;
 
 const KEY = Symbol.for("patchbay.cache.invalidation");

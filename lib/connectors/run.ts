@@ -112,6 +112,8 @@ export async function runConnector(opts: {
   tokenId?: string | null;
   /** Id or name of the environment to run in; null or absent: the defaults. */
   environment?: string | null;
+  /** The body is a message from outside: sent as it is, without {{VAR}} expansion (see buildRequest). */
+  bodyVerbatim?: boolean;
   signal?: AbortSignal;
 }): Promise<TRunResult> {
   const { def, inputs } = opts;
@@ -132,6 +134,7 @@ export async function runConnector(opts: {
       queryParams: inputs.queryParams,
       headers: inputs.headers,
       body: inputs.body,
+      bodyVerbatim: opts.bodyVerbatim,
       formFields,
       variables: environment?.variables ?? {},
       environmentName: environment?.name ?? null,

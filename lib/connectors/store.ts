@@ -9,6 +9,7 @@ import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TMappingRow } from "./mapping";
 import type { TConnectorInput, TConnectorListQuery } from "./schema";
+import { refuseWhileListened } from "@/lib/listeners/usage";
 
 export const PAGE_SIZE = 50;
 
@@ -162,6 +163,7 @@ export async function deleteConnector(id: string, actor: TActor): Promise<void> 
   await getDb().$transaction(async (tx) => {
     const row = await tx.connector.findUnique({ where: { id }, select: { name: true } });
     if (!row) throw new AppError("NOT_FOUND", "This connector no longer exists.");
+    await refuseWhileListened(tx, { connectorId: id }, row.name);
     await tx.connector.delete({ where: { id } });
     await audit({ actor, action: "delete", objectType: "Connector", objectId: id, objectName: row.name }, tx);
   });

@@ -15,6 +15,7 @@ import { planUpdate, toDocument, type TChange, type TConfigRef, type TExtensions
 import { overrideSlot, pairField, variableSlot, type TStoredPair } from "./runtime";
 import type { TEnvironmentInput, TVariablesInput } from "./schema";
 import { refuseWhileSubscribed } from "@/lib/events/usage";
+import { refuseWhileListened } from "@/lib/listeners/usage";
 
 export type TEnvironmentRow = {
   id: string;
@@ -99,6 +100,7 @@ export async function deleteEnvironment(id: string, actor: TActor): Promise<void
     const row = await tx.environment.findUnique({ where: { id }, include: { _count: { select: { overrides: true, variables: true, tokens: true } } } });
     if (!row) throw notFound();
     await refuseWhileSubscribed(tx, { environmentId: id }, row.name);
+    await refuseWhileListened(tx, { environmentId: id }, row.name);
     await tx.environment.delete({ where: { id } });
     await audit({ actor, action: "delete", objectType: "Environment", objectId: id, objectName: row.name, details: { overrides: row._count.overrides, variables: row._count.variables, tokenSets: row._count.tokens } }, tx);
   });

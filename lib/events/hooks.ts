@@ -118,8 +118,10 @@ export async function handleHookRequest(req: IncomingMessage, res: ServerRespons
     const path = (req.url ?? "/").split("?", 1)[0]!;
     const id = path.startsWith(HOOKS_PREFIX) ? path.slice(HOOKS_PREFIX.length) : "";
     const sub = /^[a-z0-9]{1,64}$/.test(id) ? await inboundOf(id) : null;
-    if (!sub) throw new ApiError(404, "NOT_FOUND", "No webhook subscription receives messages at this URL.");
-    if (req.method !== "POST") throw new ApiError(405, "METHOD_NOT_ALLOWED", "Send the message with POST.", undefined, { Allow: "POST" });
+    // Answered before the body is read: the connection closes, so Node does not read (and discard)
+    // an unbounded body to keep it alive.
+    if (!sub) throw new ApiError(404, "NOT_FOUND", "Nothing receives messages at this URL.", undefined, { Connection: "close" });
+    if (req.method !== "POST") throw new ApiError(405, "METHOD_NOT_ALLOWED", "Send the message with POST.", undefined, { Allow: "POST", Connection: "close" });
     const body = await readBody(req, env().PATCHBAY_HOOK_MAX_BYTES);
     if (!verified(sub, body, req.headers)) throw new ApiError(401, "UNAUTHENTICATED", "The message's signature could not be verified.");
     const contentType = (req.headers["content-type"] ?? "").slice(0, 200);

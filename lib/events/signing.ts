@@ -52,7 +52,7 @@ export function activeSigningKeys(input: { current: string; previous?: string | 
  * `webhook-timestamp` = `timestamp` in whole seconds, `webhook-signature` = one `v1,<base64
  * HMAC-SHA256 of "id.timestamp.body">` per key (current first; duplicates signed once).
  */
-export function signDelivery(input: { keys: readonly string[]; id: string; timestamp: Date; body: string }): TWebhookHeaders {
+export function signDelivery(input: { keys: readonly string[]; id: string; timestamp: Date; body: string | Uint8Array }): TWebhookHeaders {
   const { keys, id, timestamp, body } = input;
   if (keys.length === 0) throw new Error("signDelivery: no signing key");
   // The spec: the id and the timestamp must not contain "." (they are joined with "." to sign).

@@ -27,6 +27,11 @@ export type TBuildInputs = {
   headers?: Record<string, string>;
   /** JSON text, for bodyType JSON. */
   body?: string;
+  /**
+   * The body is data from outside (a listener's message), not text an admin or API caller wrote:
+   * sent as it is, {{VAR}} left alone — else a sender could have a secret variable sent upstream.
+   */
+  bodyVerbatim?: boolean;
   formFields?: TFormField[];
   /** {{VAR}} values of the active environment; null: the variable exists but has no value yet. */
   variables?: Record<string, string | null>;
@@ -260,7 +265,7 @@ export function buildRequest(def: TConnectorDef, inputs: TBuildInputs, opts: { b
 
   // An empty JSON editor means "no body" rather than a parse error the user did not ask for.
   if (def.bodyType === "JSON" && inputs.body !== undefined && inputs.body.trim() !== "") {
-    const text = expand(inputs.body, vars, "body", p);
+    const text = inputs.bodyVerbatim ? inputs.body : expand(inputs.body, vars, "body", p);
     try {
       JSON.parse(text);
       // Sent as typed (after variables): re-serializing would change numbers, order and spacing.

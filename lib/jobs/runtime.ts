@@ -4,6 +4,7 @@ import "server-only";
 // Everything that must happen later is a job here (STYLE 14), not a timer.
 import { env } from "@/lib/env";
 import { registerEventWork } from "@/lib/events/worker";
+import { registerListenerWork } from "@/lib/listeners/worker";
 import { pruneRuns } from "@/lib/runs/log";
 import { embeddedQueue, jobs } from "./queue";
 import type { TJobQueue } from "./types";
@@ -31,6 +32,7 @@ export async function startBackgroundWork(): Promise<TJobQueue> {
   await queue.schedule(JOB.pruneRuns, "7 * * * *");
   await queue.schedule(JOB.cleanupJobs, "17 * * * *");
   await registerEventWork(queue);
+  await registerListenerWork(queue);
   await queue.start();
   // Retention also right after a start, as before (once, however often the app restarts meanwhile).
   await queue.send(JOB.pruneRuns, null, { singletonKey: "start" });

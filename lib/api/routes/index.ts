@@ -6,7 +6,8 @@ import { connectorRoutes } from "./connectors";
 import { environmentRoutes } from "./environments";
 import { eventRoutes } from "./events";
 import { libraryRoutes } from "./library";
+import { listenerRoutes } from "./listeners";
 import { openApiRoutes } from "./openapi";
 import { runRoutes } from "./run";
 
-export const ROUTES: TRoute[] = [...connectorRoutes, ...runRoutes, ...catalogRoutes, ...libraryRoutes, ...environmentRoutes, ...eventRoutes, ...openApiRoutes(() => ROUTES)];
+export const ROUTES: TRoute[] = [...connectorRoutes, ...runRoutes, ...catalogRoutes, ...libraryRoutes, ...environmentRoutes, ...eventRoutes, ...listenerRoutes, ...openApiRoutes(() => ROUTES)];

@@ -1,0 +1,133 @@
+import "server-only";
+// Reading a listener's messages and their hand-off attempts (SPEC §10, issue 13 items 4 and 6): the
+// Listeners pages and /api/v1 share these. Newest first, paged by (receivedAt, id) with the API's
+// opaque cursor; lists never carry bodies, the detail does.
+import { decodeCursor, pageOf } from "@/lib/api/paging";
+import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+
+export const MESSAGE_STATUSES = ["stored", "pending", "retrying", "delivered", "failed", "dead"] as const;
+export type TMessageStatus = (typeof MESSAGE_STATUSES)[number];
+export const MESSAGE_STATUS_LABELS: Record<TMessageStatus, string> = {
+  stored: "Stored",
+  pending: "Pending",
+  retrying: "Retrying",
+  delivered: "Handed on",
+  failed: "Failed",
+  dead: "Dead letter",
+};
+
+export type TMessageRow = {
+  id: string;
+  listenerId: string;
+  method: string;
+  path: string;
+  query: string;
+  contentType: string | null;
+  size: number;
+  remoteAddress: string | null;
+  receivedAt: Date;
+  status: TMessageStatus;
+  attemptCount: number;
+  lastAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: Date | null;
+  handedOnAt: Date | null;
+};
+
+export type TMessageAttemptRow = { number: number; at: Date; statusCode: number | null; durationMs: number; error: string | null; responseExcerpt: string | null };
+
+/** A connector target's last run: the upstream's status and the mapped outputs, or why it did not run. */
+export type TConnectorResult = { status: number | null; outputs: Record<string, unknown> | null; error: string | null };
+
+export type TMessageDetail = TMessageRow & {
+  listenerName: string;
+  headers: Array<[string, string]>;
+  body: Buffer;
+  result: TConnectorResult | null;
+  attempts: TMessageAttemptRow[];
+};
+
+const ROW = {
+  id: true,
+  listenerId: true,
+  method: true,
+  path: true,
+  query: true,
+  contentType: true,
+  size: true,
+  remoteAddress: true,
+  receivedAt: true,
+  status: true,
+  attemptCount: true,
+  lastAttemptAt: true,
+  lastStatusCode: true,
+  lastError: true,
+  nextAttemptAt: true,
+  handedOnAt: true,
+} as const;
+
+export const MESSAGES_PAGE = 50;
+
+const badCursor = () => new AppError("VALIDATION", "The cursor is not valid: pass back the nextCursor of the previous page unchanged.", { cursor: ["Not a valid cursor"] });
+
+/** One page of a listener's messages, newest first, without bodies. */
+export async function listMessages(listenerId: string, opts: { status?: TMessageStatus; limit?: number; cursor?: string } = {}): Promise<{ items: TMessageRow[]; nextCursor: string | null }> {
+  const limit = opts.limit ?? MESSAGES_PAGE;
+  let after = {};
+  if (opts.cursor) {
+    let c: { k: string; id: string };
+    try {
+      c = decodeCursor(opts.cursor);
+    } catch {
+      throw badCursor();
+    }
+    const at = new Date(c.k);
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(c.k) || Number.isNaN(at.getTime())) throw badCursor();
+    after = { OR: [{ receivedAt: { lt: at } }, { receivedAt: at, id: { lt: c.id } }] };
+  }
+  const rows = await getDb().inboundMessage.findMany({
+    where: { listenerId, ...(opts.status ? { status: opts.status } : {}), ...after },
+    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: ROW,
+  });
+  return pageOf(rows.map((r) => ({ ...r, status: r.status as TMessageStatus })), limit, (r) => r.receivedAt.toISOString());
+}
+
+function headersOf(json: string): Array<[string, string]> {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((h): h is [string, string] => Array.isArray(h) && typeof h[0] === "string" && typeof h[1] === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function resultOf(json: string | null): TConnectorResult | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as TConnectorResult;
+  } catch {
+    return null;
+  }
+}
+
+/** One message with its body, headers and every hand-off attempt (oldest first); null if it does not exist. */
+export async function getMessage(id: string): Promise<TMessageDetail | null> {
+  const m = await getDb().inboundMessage.findUnique({
+    where: { id },
+    select: {
+      ...ROW,
+      headers: true,
+      body: true,
+      result: true,
+      listener: { select: { name: true } },
+      attempts: { orderBy: { number: "asc" }, select: { number: true, at: true, statusCode: true, durationMs: true, error: true, responseExcerpt: true } },
+    },
+  });
+  if (!m) return null;
+  const { headers, body, result, listener, attempts, ...row } = m;
+  return { ...row, status: row.status as TMessageStatus, listenerName: listener.name, headers: headersOf(headers), body: Buffer.from(body), result: resultOf(result), attempts };
+}
