@@ -1,9 +1,11 @@
-// Group commit (SPEC §9–§10: inbound messages stored before their 202): writes that arrive while a
-// transaction commits wait for the next one and go in together, so many concurrent senders cost a
-// few transactions instead of one each, and each caller still hears back only once its own write
-// has committed. With nothing else waiting, a write goes in at once (no added delay). One bad write
-// does not sink its companions: a failed group is written again one by one, and only the write at
-// fault gets the error.
+// Group commit (SPEC §9–§10: inbound messages stored before their 202): writes that arrive together
+// go in one transaction, so many concurrent senders cost a few transactions instead of one each, and
+// each caller still hears back only once its own write has committed. A group starts on the next
+// turn of the event loop (setImmediate), after the requests already read in this one have queued
+// their writes: the SQLite driver is synchronous, so a transaction started at once would run to its
+// commit before the server reads the next request, and every group would hold one write. One bad
+// write does not sink its companions: a failed group is written again one by one, and only the
+// write at fault gets the error.
 import type { TDb, TTx } from "@/lib/db";
 
 export type TGroupWrite<TIn, TOut> = (tx: TTx, items: TIn[]) => Promise<TOut[]>;
@@ -13,6 +15,7 @@ type TPending<TIn, TOut> = { item: TIn; resolve: (v: TOut) => void; reject: (e: 
 export class GroupCommit<TIn, TOut> {
   private queue: Array<TPending<TIn, TOut>> = [];
   private flushing = false;
+  private scheduled = false;
 
   constructor(
     private readonly db: () => TDb,
@@ -25,7 +28,12 @@ export class GroupCommit<TIn, TOut> {
   submit(item: TIn): Promise<TOut> {
     return new Promise<TOut>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.flushing || this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush();
+      });
     });
   }
 
