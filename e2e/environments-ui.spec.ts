@@ -49,7 +49,8 @@ test("an admin creates an environment, sets variables and overrides, copies it a
   const links = await nav.getByRole("link").allTextContents();
   expect(links.indexOf("Environments")).toBe(links.indexOf("Connectors") + 1);
   expect(links.indexOf("Events")).toBe(links.indexOf("Environments") + 1);
-  expect(links.indexOf("API tokens")).toBe(links.indexOf("Events") + 1);
+  expect(links.indexOf("Listeners")).toBe(links.indexOf("Events") + 1);
+  expect(links.indexOf("API tokens")).toBe(links.indexOf("Listeners") + 1);
   await nav.getByRole("link", { name: "Environments", exact: true }).click();
   await expect(page).toHaveURL(/\/environments$/);
   await expect(page.getByRole("heading", { name: "Environments", level: 1 })).toBeVisible();

@@ -276,12 +276,15 @@ test("the callback refuses replayed, foreign, expired and unknown states; member
   const body = await memberPage.content();
   expect(body).not.toMatch(/at \w+ \(|node_modules|Error:/);
 
-  // The provider's own errors reach the configuration page as an error banner.
+  // The provider's own errors reach the configuration page as an error banner. The provider's page
+  // is stood in for (not aborted: an aborted navigation commits an error page that can interrupt
+  // the next goto), and reached before the callback is visited.
+  await page.unroute(`${issuer}/**`);
+  await page.route(`${issuer}/**`, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<p>The provider's login page</p>" }));
   await page.goto(`/auth-configs/${id}`);
   const denied = page.waitForRequest((r) => r.url().startsWith(issuer));
   await page.getByRole("button", { name: "Connect", exact: true }).click();
   const state = new URL((await denied).url()).searchParams.get("state")!;
-  // Let the navigation to the provider finish first: a goto that interrupts it races with it.
   await page.waitForURL((u) => u.href.startsWith(issuer));
   await page.goto(`/api/oauth/callback?error=access_denied&error_description=${encodeURIComponent("The user cancelled")}&state=${encodeURIComponent(state)}`);
   await expect(page).toHaveURL(new RegExp(`/auth-configs/${id}\\?connect=`));
