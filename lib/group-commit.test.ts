@@ -67,4 +67,32 @@ describe("group commit", () => {
     const stored = await db.jobSchedule.findMany({ where: { name: { startsWith: "gc-c-" } }, select: { name: true }, orderBy: { name: "asc" } });
     assert.deepEqual(stored.map((s) => s.name), ["gc-c-1", "gc-c-2", "gc-c-3", "gc-c-taken"]);
   });
+
+  test("maxWeight: a group stops growing past the total weight, with at least one write each", async () => {
+    const groups: number[][] = [];
+    const gc = new GroupCommit<number, number>(
+      () => db,
+      async (_tx, items) => {
+        groups.push(items);
+        return items;
+      },
+      { maxWeight: 10, weight: (n) => n },
+    );
+    await Promise.all([4, 5, 3, 20, 1].map((n) => gc.submit(n)));
+    assert.deepEqual(groups, [[4, 5], [3], [20], [1]]);
+  });
+
+  test("a database fault fails the whole group at once (no write retried one by one)", async () => {
+    let calls = 0;
+    const gc = new GroupCommit<string, string>(
+      () => db,
+      async () => {
+        calls++;
+        throw new Error("database is locked");
+      },
+    );
+    const outcomes = await Promise.allSettled(["a", "b", "c"].map((n) => gc.submit(n)));
+    assert.deepEqual(outcomes.map((o) => o.status), ["rejected", "rejected", "rejected"]);
+    assert.equal(calls, 1);
+  });
 });

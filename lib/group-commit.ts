@@ -4,8 +4,8 @@
 // turn of the event loop (setImmediate), after the requests already read in this one have queued
 // their writes: the SQLite driver is synchronous, so a transaction started at once would run to its
 // commit before the server reads the next request, and every group would hold one write. One bad
-// write does not sink its companions: a failed group is written again one by one, and only the
-// write at fault gets the error.
+// write does not sink its companions: a group that fails on its data is written again one by one, and
+// only the write at fault gets the error (a database that is busy or down fails the whole group).
 import type { TDb, TTx } from "@/lib/db";
 
 export type TGroupWrite<TIn, TOut> = (tx: TTx, items: TIn[]) => Promise<TOut[]>;
@@ -21,7 +21,14 @@ export class GroupCommit<TIn, TOut> {
     private readonly db: () => TDb,
     /** Writes the items in the transaction; one result per item, in order. */
     private readonly write: TGroupWrite<TIn, TOut>,
-    private readonly opts: { maxBatch?: number } = {},
+    private readonly opts: {
+      /** Writes per group (default 200). */
+      maxBatch?: number;
+      /** With `weight`: a group stops growing past this total (at least one write per group). */
+      maxWeight?: number;
+      /** An item's share of maxWeight (a message's body size). */
+      weight?: (item: TIn) => number;
+    } = {},
   ) {}
 
   /** Resolves with the item's result once the transaction holding it has committed. */
@@ -40,13 +47,23 @@ export class GroupCommit<TIn, TOut> {
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
-      while (this.queue.length > 0) {
-        const group = this.queue.splice(0, this.opts.maxBatch ?? 200);
-        await this.commit(group);
-      }
+      while (this.queue.length > 0) await this.commit(this.queue.splice(0, this.groupSize()));
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** How many queued writes the next group takes. */
+  private groupSize(): number {
+    const max = Math.min(this.queue.length, this.opts.maxBatch ?? 200);
+    const { weight, maxWeight } = this.opts;
+    if (!weight || maxWeight === undefined) return max;
+    let total = 0;
+    for (let n = 0; n < max; n++) {
+      total += weight(this.queue[n]!.item);
+      if (total > maxWeight) return Math.max(1, n);
+    }
+    return max;
   }
 
   private async commit(group: Array<TPending<TIn, TOut>>): Promise<void> {
@@ -54,8 +71,10 @@ export class GroupCommit<TIn, TOut> {
       const out = await this.run(group.map((p) => p.item));
       group.forEach((p, i) => p.resolve(out[i]!));
     } catch (e) {
-      if (group.length === 1) {
-        group[0]!.reject(e);
+      // Only an error of one write (a constraint, a value too long: Prisma's P2xxx) is worth
+      // writing the others again for; a database that is busy, down or full fails them all.
+      if (group.length === 1 || !isWriteError(e)) {
+        for (const p of group) p.reject(e);
         return;
       }
       for (const p of group) {
@@ -80,4 +99,20 @@ export class GroupCommit<TIn, TOut> {
       { timeout: 30_000, maxWait: 30_000 },
     );
   }
+}
+
+/**
+ * A Prisma error about the data written (P2xxx: unique or foreign key constraint, value too long,
+ * ...). A raw query's failure (P2010) counts only when the driver says it was a constraint.
+ */
+function isWriteError(e: unknown): boolean {
+  if (!e || typeof e !== "object" || !("code" in e) || typeof e.code !== "string" || !/^P2\d{3}$/.test(e.code)) return false;
+  if (e.code !== "P2010") return true;
+  return /ConstraintViolation$|TooLong$|OutOfRange$/.test(driverErrorKind(e) ?? "");
+}
+
+/** The driver adapter's kind of a Prisma error ("ForeignKeyConstraintViolation", ...), if it says. */
+export function driverErrorKind(e: unknown): string | null {
+  const kind = (e as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null)?.meta?.driverAdapterError?.cause?.kind;
+  return typeof kind === "string" ? kind : null;
 }

@@ -115,22 +115,22 @@ export function ListenerForm(props: {
           {errors.methods ? <p className="field-error" id="listener-methods-error">{errors.methods.message ?? errors.methods.root?.message}</p> : null}
         </fieldset>
         <TextField
-          label="Size limit (bytes)"
+          label="Size limit"
           type="number"
           min={1}
           max={MAX_SIZE_LIMIT}
           step={1}
-          hint={`Larger messages are refused with 413: at most 10 MB (${MAX_SIZE_LIMIT} bytes); ${DEFAULT_SIZE_LIMIT} bytes (1 MB) by default.`}
+          hint={`In bytes. Larger messages are refused with 413: at most 10 MB (${MAX_SIZE_LIMIT} bytes); ${DEFAULT_SIZE_LIMIT} bytes (1 MB) by default.`}
           error={errors.sizeLimitBytes?.message}
           {...form.register("sizeLimitBytes")}
         />
         <TextField
-          label="Retention (days)"
+          label="Retention"
           type="number"
           min={1}
           max={MAX_RETENTION_DAYS}
           step={1}
-          hint={`Older messages are deleted in the background (1 to ${MAX_RETENTION_DAYS} days; ${DEFAULT_RETENTION_DAYS} by default).`}
+          hint={`In days. Older messages are deleted in the background (1 to ${MAX_RETENTION_DAYS} days; ${DEFAULT_RETENTION_DAYS} by default).`}
           error={errors.retentionDays?.message}
           {...form.register("retentionDays")}
         />

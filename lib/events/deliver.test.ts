@@ -279,6 +279,41 @@ describe("failures and retries", () => {
   });
 });
 
+describe("a batch (the delivery worker's)", () => {
+  test("a slow receiver does not hold the batch: the fast outcome is written and the batch ends; the slow one is recorded when it comes", async () => {
+    const fast = await setup({ respond: () => ({ status: 204 }) });
+    const slow = await setup({ respond: () => new Promise((r) => setTimeout(() => r({ status: 200 }), 2500)) });
+    const quick = await newEvent(fast.id);
+    const late = await newEvent(slow.id);
+    const t0 = Date.now();
+    await deliver.deliverEvents([{ eventId: quick, seq: 0 }, { eventId: late, seq: 0 }]);
+    assert.ok(Date.now() - t0 < 2400, `the batch ended before the slow receiver answered (${Date.now() - t0} ms)`);
+    assert.equal((await eventOf(quick)).deliveryStatus, "delivered");
+    assert.equal((await eventOf(late)).deliveryStatus, "pending", "still on its way");
+    const deadline = Date.now() + 10_000;
+    while ((await eventOf(late)).deliveryStatus !== "delivered") {
+      assert.ok(Date.now() < deadline, "the slow delivery is recorded once it is answered");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal((await attemptsOf(late)).length, 1);
+  });
+
+  test("an event whose subscription's key cannot be read fails alone, as a recorded attempt; the others in the batch are delivered", async () => {
+    const good = await setup({ respond: () => ({ status: 200 }) });
+    const broken = await setup({ respond: () => ({ status: 200 }) });
+    const ok = await newEvent(good.id);
+    const bad = await newEvent(broken.id);
+    await db.eventSubscription.update({ where: { id: broken.id }, data: { signingKey: "v1:not-a-sealed-value" } });
+    invalidate("subscription", broken.id);
+    await deliver.deliverEvents([{ eventId: ok, seq: 0 }, { eventId: bad, seq: 0 }], { wait: true });
+    assert.equal((await eventOf(ok)).deliveryStatus, "delivered");
+    const e = await eventOf(bad);
+    assert.equal(e.deliveryStatus, "retrying");
+    assert.match(e.lastError ?? "", /^Not sent: /);
+    assert.equal(broken.rx.received.length, 0, "nothing was sent for it");
+  });
+});
+
 describe("redelivery, outdated jobs, pause, outbound policy", () => {
   test("a redelivered event is delivered again with the same webhook-id", async () => {
     const { rx, id } = await setup();

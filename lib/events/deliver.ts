@@ -10,6 +10,7 @@ import { invalidate } from "@/lib/cache/invalidation";
 import { getDb } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { sendRequest } from "@/lib/http/execute";
+import { Stragglers } from "@/lib/jobs/stragglers";
 import { openSecret } from "@/lib/secrets";
 import { afterAttempt, type TAttemptOutcome } from "./delivery-schedule";
 import { sendDeliverJobs, type TDeliverJob } from "./jobs";
@@ -75,64 +76,87 @@ const WRITE_PARTIAL_AFTER_MS = 1_000;
 
 /** Makes one delivery attempt for the job's event, unless the job is outdated. */
 export function deliverEvent(job: TDeliverJob): Promise<void> {
-  return deliverEvents([job]);
+  return deliverEvents([job], { wait: true });
 }
+
+/** Attempts still running after WRITE_PARTIAL_AFTER_MS go on without their batch, up to this many per process. */
+const deliveryStragglers = new Stragglers(256);
 
 /**
  * One delivery attempt for each job's event, all at once (the delivery worker's batch): the events
  * read in one query, the requests sent concurrently, and the attempts, the events' new states and
  * the retries' jobs written in one transaction. Outdated jobs (their event redelivered, delivered or
- * deleted meanwhile) do nothing.
+ * deleted meanwhile) do nothing. What one event runs into — its subscription's key unreadable, a
+ * fault of Patchbay's while sending — is that event's failed attempt, not the batch's. Attempts
+ * still running after a second are left to finish on their own (lib/jobs/stragglers.ts), so a slow
+ * receiver does not hold up the deliveries batched with it; `wait` waits for every outcome instead.
  */
-export async function deliverEvents(jobs: TDeliverJob[]): Promise<void> {
+export async function deliverEvents(jobs: TDeliverJob[], opts: { wait?: boolean } = {}): Promise<void> {
   const db = getDb();
-  const seqOf = new Map(jobs.map((j) => [j.eventId, j.seq]));
+  const seqsOf = new Map<string, Set<number>>();
+  for (const j of jobs) seqsOf.set(j.eventId, (seqsOf.get(j.eventId) ?? new Set()).add(j.seq));
   const rows = await db.event.findMany({
-    where: { id: { in: [...seqOf.keys()] }, deliveryStatus: { in: ["pending", "retrying"] } },
+    where: { id: { in: [...seqsOf.keys()] }, deliveryStatus: { in: ["pending", "retrying"] } },
     select: { id: true, subscriptionId: true, resource: true, type: true, occurredAt: true, payload: true, payloadTruncated: true, deliverySeq: true, roundAttempts: true },
   });
+  const at = new Date();
   const live: Array<{ ev: TEventRow; target: TTarget }> = [];
   const held: TEventRow[] = [];
+  const done: TResult[] = [];
   for (const r of rows) {
-    if (r.deliverySeq !== seqOf.get(r.id)) continue;
-    const target = await targetOf(r.subscriptionId);
-    if (!target) continue;
+    if (!seqsOf.get(r.id)?.has(r.deliverySeq)) continue;
     const ev = { ...r, seq: r.deliverySeq };
+    let target: TTarget | null;
+    try {
+      target = await targetOf(r.subscriptionId);
+    } catch (e) {
+      if (!isAppError(e)) console.error(`[patchbay] delivery of event ${r.id}: reading its subscription failed`, e);
+      done.push({ ev, outcome: { error: `Not sent: ${isAppError(e) ? e.message : "the subscription could not be read."}` }, retryAfter: null, excerpt: null, durationMs: 0 });
+      continue;
+    }
+    if (!target) continue;
     if (target.held) held.push(ev);
     else live.push({ ev, target });
   }
   if (held.length > 0) {
     await db.event.updateMany({ where: { OR: held.map((e) => ({ id: e.id, deliverySeq: e.seq })) }, data: { deliveryStatus: "held", nextAttemptAt: null } });
   }
-  if (live.length === 0) return;
 
-  const at = new Date();
-  const done: TResult[] = [];
-  const all = Promise.all(live.map(({ ev, target }) => attempt(ev, target, at).then((r) => void done.push(r))));
+  const pending = new Map<string, Promise<TResult>>();
+  for (const { ev, target } of live) {
+    const p = attempt(ev, target, at);
+    pending.set(ev.id, p);
+    void p.then((r) => {
+      pending.delete(ev.id);
+      done.push(r);
+    });
+  }
   let timer: NodeJS.Timeout | undefined;
-  const partial = await Promise.race([all.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), WRITE_PARTIAL_AFTER_MS)))]);
+  await Promise.race([Promise.all(pending.values()), new Promise((r) => (timer = setTimeout(r, WRITE_PARTIAL_AFTER_MS)))]);
   clearTimeout(timer);
-  // A slow receiver does not keep the other attempts' outcomes unwritten.
-  if (partial) await record(done.splice(0), at);
-  await all;
+  await record(done.splice(0), at);
+  if (pending.size === 0) return;
+  const slow = [...pending.values()];
+  if (!opts.wait && deliveryStragglers.adopt(slow.map((p) => p.then((r) => record([r], at))), "a delivery attempt")) return;
+  await Promise.all(slow);
   await record(done.splice(0), at);
 }
 
-/** One attempt: the signed POST through the one request path, and what came of it. */
+/** One attempt: the signed POST through the one request path, and what came of it. Never rejects. */
 async function attempt(ev: TEventRow, target: TTarget, at: Date): Promise<TResult> {
-  const body = deliveryBody(ev);
-  const headers: Array<[string, string]> = [
-    ["content-type", "application/json"],
-    ["user-agent", USER_AGENT],
-  ];
-  if (target.current) {
-    const keys = activeSigningKeys({ current: target.current, previous: target.previous, previousUntil: target.previousUntil, now: at });
-    for (const [name, value] of Object.entries(signDelivery({ keys, id: ev.id, timestamp: at, body }))) headers.push([name, value]);
-  } else {
-    headers.push(["webhook-id", ev.id], ["webhook-timestamp", String(Math.floor(at.getTime() / 1000))]);
-  }
   const started = performance.now();
   try {
+    const body = deliveryBody(ev);
+    const headers: Array<[string, string]> = [
+      ["content-type", "application/json"],
+      ["user-agent", USER_AGENT],
+    ];
+    if (target.current) {
+      const keys = activeSigningKeys({ current: target.current, previous: target.previous, previousUntil: target.previousUntil, now: at });
+      for (const [name, value] of Object.entries(signDelivery({ keys, id: ev.id, timestamp: at, body }))) headers.push([name, value]);
+    } else {
+      headers.push(["webhook-id", ev.id], ["webhook-timestamp", String(Math.floor(at.getTime() / 1000))]);
+    }
     const res = await sendRequest(
       { method: "POST", url: target.callbackUrl, headers, body: Buffer.from(body) },
       { timeoutMs: ATTEMPT_TIMEOUT_MS, maxResponseBytes: RESPONSE_EXCERPT_BYTES, followRedirects: false },
@@ -145,9 +169,10 @@ async function attempt(ev: TEventRow, target: TTarget, at: Date): Promise<TResul
       durationMs: Math.round(performance.now() - started),
     };
   } catch (e) {
-    // Not a failed attempt but a fault of Patchbay's: the job fails and runs again.
-    if (!isAppError(e)) throw e;
-    return { ev, outcome: { error: e.message }, retryAfter: null, excerpt: null, durationMs: Math.round(performance.now() - started) };
+    // A fault of Patchbay's rather than the receiver's is logged, and still this event's failed attempt.
+    if (!isAppError(e)) console.error(`[patchbay] delivery of event ${ev.id} failed`, e);
+    const message = isAppError(e) ? e.message : "Patchbay could not send the request (see the server log).";
+    return { ev, outcome: { error: message }, retryAfter: null, excerpt: null, durationMs: Math.round(performance.now() - started) };
   }
 }
 

@@ -27,6 +27,7 @@ import { sendDeliverJobs, sendPollJobs } from "./jobs";
 import type { TResource } from "./schema";
 import { notFound, resourcesOf } from "./store";
 import { capPayload } from "./payload";
+import { Stragglers } from "@/lib/jobs/stragglers";
 
 const POLL_TIMEOUT_MS = 30_000;
 const LEDGER_CHUNK = 500;
@@ -204,16 +205,46 @@ export async function pollSubscription(id: string, opts: { job?: TChainJob; sign
   return resultOf(p, committed[0]!);
 }
 
+/** Polls still running after POLL_PARTIAL_AFTER_MS go on without their batch, up to this many per process. */
+const pollStragglers = new Stragglers(64);
+const POLL_PARTIAL_AFTER_MS = 2_000;
+
 /**
- * The poll worker's batch: each job's subscription polled at once, and every poll's writes (events,
- * their delivery jobs, ledgers, cursors, the next poll jobs) committed in one transaction.
+ * The poll worker's batch: each job's subscription polled at once, and the writes of every poll
+ * done within two seconds (events, their delivery jobs, ledgers, cursors, the next poll jobs)
+ * committed in one transaction. Polls still running then (an upstream paging slowly) go on without
+ * the batch (lib/jobs/stragglers.ts) and commit on their own, so they do not hold up the others.
  */
 export async function pollSubscriptions(jobs: Array<{ subscriptionId: string; seq: number }>, signal?: AbortSignal): Promise<void> {
-  const seqOf = new Map(jobs.map((j) => [j.subscriptionId, j.seq]));
-  const subs = (await loadSubscriptions([...seqOf.keys()])).filter((s) => due(s, { seq: seqOf.get(s.id)! }));
+  const seqsOf = new Map<string, Set<number>>();
+  for (const j of jobs) seqsOf.set(j.subscriptionId, (seqsOf.get(j.subscriptionId) ?? new Set()).add(j.seq));
+  const subs = (await loadSubscriptions([...seqsOf.keys()])).filter((s) => seqsOf.get(s.id)?.has(s.pollSeq) && due(s, { seq: s.pollSeq }));
   if (subs.length === 0) return;
-  const prepared = await Promise.all(subs.map((sub) => preparePoll(sub, { job: { seq: seqOf.get(sub.id)! }, signal })));
-  const polls = prepared.map((p) => ({ p, job: { seq: seqOf.get(p.sub.id)! } }));
+  const done: Array<{ p: TPrepared; job: TChainJob }> = [];
+  const running = new Map<string, Promise<TPrepared>>();
+  for (const sub of subs) {
+    const job = { seq: sub.pollSeq };
+    const prepared = preparePoll(sub, { job, signal });
+    running.set(sub.id, prepared);
+    void prepared.then((p) => {
+      running.delete(sub.id);
+      done.push({ p, job });
+    });
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(running.values()), new Promise((r) => (timer = setTimeout(r, POLL_PARTIAL_AFTER_MS)))]);
+  clearTimeout(timer);
+  await commitTogether(done.splice(0));
+  if (running.size === 0) return;
+  const slow = [...running.values()];
+  if (pollStragglers.adopt(slow.map((prepared) => prepared.then((p) => commitEach([{ p, job: { seq: p.sub.pollSeq } }]))), "a poll")) return;
+  await Promise.all(slow);
+  await commitTogether(done.splice(0));
+}
+
+/** Several polls' writes in one transaction; if one of them fails, each again on its own. */
+async function commitTogether(polls: Array<{ p: TPrepared; job: TChainJob }>): Promise<void> {
+  if (polls.length === 0) return;
   try {
     await getDb().$transaction(
       async (tx) => {
@@ -264,10 +295,11 @@ async function preparePoll(sub: TSubscriptionRow, opts: { job?: TChainJob; signa
   const startedAt = new Date();
   if (opts.job && sub.nextPollAt) for (const fn of g[KEY] ?? []) fn(startedAt.getTime() - sub.nextPollAt.getTime());
   const resources = resourcesOf(sub.resources);
-  const state = JSON.parse(sub.pollState) as TPollState;
+  let state: TPollState = {};
   let outcomes: TResourceOutcome[];
   let secrets: string[] = [];
   try {
+    state = JSON.parse(sub.pollState) as TPollState;
     const environment = await environmentRuntime(sub.environmentId);
     secrets = environment?.secretValues ?? [];
     const configId = sub.service.authConfigId;

@@ -41,7 +41,7 @@ export async function registerEventWork(queue: TJobQueue): Promise<void> {
  */
 export function inBatches(concurrency: number): { batchSize: number; batches: number } {
   const batches = Math.min(concurrency, Math.max(2, Math.ceil(concurrency / 64)));
-  return { batchSize: Math.max(1, Math.floor(concurrency / batches)), batches };
+  return { batchSize: Math.max(1, Math.ceil(concurrency / batches)), batches };
 }
 
 /**

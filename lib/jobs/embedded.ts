@@ -38,7 +38,14 @@ export function nextCronTime(cron: string, after: Date): Date {
  * whose claim was lost (returned by stop(), or expired and claimed elsewhere) can never write over
  * a newer claim: every claim sets a lease later than any before it.
  */
-type TClaim = { jobs: Array<TJob & { leaseMs: number }>; leaseUntil: Date; leaseMs: number; done?: Promise<void> };
+type TClaim = {
+  jobs: Array<TJob & { leaseMs: number }>;
+  leaseUntil: Date;
+  leaseMs: number;
+  done?: Promise<void>;
+  /** The lease renewal: stopped, and its write awaited, before the claim's result or release is written. */
+  settle?: () => Promise<void>;
+};
 type TWorker = {
   handler: TBatchHandler;
   batchSize: number;
@@ -207,7 +214,14 @@ export class EmbeddedJobQueue implements TJobQueue {
     clearTimeout(timer);
     // What did not finish goes back to the queue for the next start, this attempt not counted.
     for (const w of this.workers.values()) {
-      for (const claim of w.running.values()) await this.release(claim);
+      for (const claim of w.running.values()) {
+        try {
+          await claim.settle?.();
+          await this.release(claim);
+        } catch (e) {
+          this.log(`returning ${claim.jobs.length} job(s) to the queue failed (they run again after their lease)`, e);
+        }
+      }
       w.running.clear();
     }
     this.started = false;
@@ -278,6 +292,7 @@ export class EmbeddedJobQueue implements TJobQueue {
       await renewing;
     };
     renew.unref();
+    claim.settle = settled;
     const key = claim.jobs[0]!.id;
     claim.done = (async () => {
       try {
@@ -352,13 +367,18 @@ export class EmbeddedJobQueue implements TJobQueue {
       const order = new Map(rows.map((r, i) => [r.id, i]));
       return claimed.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     });
-    // Split into batches of one lease each.
+    // Batches of one lease each (jobs grouped by lease first), at most `batches` of them: jobs of
+    // other lease lengths beyond that go back at once.
+    const byLease = new Map<number, typeof jobs>();
+    for (const j of jobs) byLease.set(j.leaseUntil.getTime(), [...(byLease.get(j.leaseUntil.getTime()) ?? []), j]);
     const claims: TClaim[] = [];
-    for (const j of jobs) {
-      const last = claims.at(-1);
-      if (last && last.jobs.length < batchSize && last.leaseUntil.getTime() === j.leaseUntil.getTime()) last.jobs.push(j);
-      else claims.push({ jobs: [j], leaseUntil: j.leaseUntil, leaseMs: j.leaseMs });
+    for (const group of byLease.values()) {
+      for (let i = 0; i < group.length; i += batchSize) {
+        const part = group.slice(i, i + batchSize);
+        claims.push({ jobs: part, leaseUntil: part[0]!.leaseUntil, leaseMs: part[0]!.leaseMs });
+      }
     }
+    for (const extra of claims.splice(batches)) await this.release(extra);
     return claims;
   }
 

@@ -16,6 +16,8 @@ import { afterAttempt, type TAttemptOutcome } from "@/lib/events/delivery-schedu
 import { activeSigningKeys, signDelivery } from "@/lib/events/signing";
 import { isAppError } from "@/lib/errors";
 import { sendRequest } from "@/lib/http/execute";
+import { maskValues } from "@/lib/http/request-parts";
+import { environmentRuntime } from "@/lib/environments/runtime";
 import { openSecret } from "@/lib/secrets";
 import { sendHandOffJobs, type THandOffJob } from "./jobs";
 import type { TConnectorResult } from "./queries";
@@ -42,6 +44,23 @@ export function mappedInputs(mapping: TMappingRow[], query: string, headers: Arr
   return { pathParams, queryParams };
 }
 
+/** An AppError's message; anything else logged, and named in general terms. */
+function failureOf(e: unknown, what: string): string {
+  if (isAppError(e)) return e.message;
+  console.error(`[patchbay] listener hand-off: ${what}`, e);
+  return `Patchbay failed: ${what} (see the server log).`;
+}
+
+/** The secret variable values of an environment, to mask in what is stored and shown. */
+async function secretValuesOf(environmentId: string | null): Promise<string[]> {
+  if (!environmentId) return [];
+  try {
+    return (await environmentRuntime(environmentId))?.secretValues ?? [];
+  } catch {
+    return [];
+  }
+}
+
 /** One hand-off attempt of the job's message, unless the job is outdated. */
 export async function handOffMessage(job: THandOffJob): Promise<void> {
   const db = getDb();
@@ -60,9 +79,17 @@ export async function handOffMessage(job: THandOffJob): Promise<void> {
     let result: TConnectorResult;
     let outcome: TAttemptOutcome;
     let excerpt: string | null = null;
-    const def = await getConnectorCached(l.connectorId);
+    // A failure before or while running is this message's failed run, recorded, not a job that fails
+    // and runs again (a connector may not be idempotent).
+    let def: Awaited<ReturnType<typeof getConnectorCached>> = null;
+    let readFailure: string | null = null;
+    try {
+      def = await getConnectorCached(l.connectorId);
+    } catch (e) {
+      readFailure = failureOf(e, "the connector could not be read");
+    }
     if (!def) {
-      result = { status: null, outputs: null, error: "The listener's connector no longer exists." };
+      result = { status: null, outputs: null, error: readFailure ?? "The listener's connector no longer exists." };
       outcome = { error: result.error! };
     } else {
       try {
@@ -81,9 +108,9 @@ export async function handOffMessage(job: THandOffJob): Promise<void> {
         outcome = { status: res.status };
         excerpt = excerptOf(res.body);
       } catch (e) {
-        if (!isAppError(e)) throw e;
-        result = { status: null, outputs: null, error: e.message };
-        outcome = { error: e.message };
+        const error = maskValues(failureOf(e, "the connector run failed"), await secretValuesOf(l.environmentId));
+        result = { status: null, outputs: null, error };
+        outcome = { error };
       }
     }
     const ok = "status" in outcome && outcome.status >= 200 && outcome.status <= 299;
@@ -105,20 +132,20 @@ export async function handOffMessage(job: THandOffJob): Promise<void> {
     ["content-type", m.contentType ?? "application/octet-stream"],
     ["user-agent", USER_AGENT],
   ];
-  const key = l.signingKey ? openSecret(l.signingKey, listenerSlot(l.id, "signingKey")) : null;
-  if (key) for (const [name, value] of Object.entries(signDelivery({ keys: activeSigningKeys({ current: key, now: at }), id: m.id, timestamp: at, body }))) out.push([name, value]);
-  else out.push(["webhook-id", m.id], ["webhook-timestamp", String(Math.floor(at.getTime() / 1000))]);
   let outcome: TAttemptOutcome;
   let retryAfter: string | null = null;
   let excerpt: string | null = null;
   try {
+    const key = l.signingKey ? openSecret(l.signingKey, listenerSlot(l.id, "signingKey")) : null;
+    if (key) for (const [name, value] of Object.entries(signDelivery({ keys: activeSigningKeys({ current: key, now: at }), id: m.id, timestamp: at, body }))) out.push([name, value]);
+    else out.push(["webhook-id", m.id], ["webhook-timestamp", String(Math.floor(at.getTime() / 1000))]);
     const res = await sendRequest({ method: "POST", url: l.callbackUrl, headers: out, body }, { timeoutMs: FORWARD_TIMEOUT_MS, maxResponseBytes: EXCERPT_BYTES, followRedirects: false });
     outcome = { status: res.status };
     retryAfter = res.headers.find(([n]) => n.toLowerCase() === "retry-after")?.[1] ?? null;
     excerpt = excerptOf(res.body);
   } catch (e) {
-    if (!isAppError(e)) throw e;
-    outcome = { error: e.message };
+    // Whatever stopped it (the key unreadable, a fault of Patchbay's) is this attempt's error.
+    outcome = { error: failureOf(e, "the request could not be sent") };
   }
   const decision = afterAttempt({ attempt: m.roundAttempts + 1, now: new Date(), retryAfter, outcome });
   const lastError = "error" in outcome ? outcome.error.slice(0, 1000) : `HTTP ${outcome.status}`;

@@ -10,6 +10,12 @@ export const REDACTED = "[redacted]";
 // Credentials whatever the listener's mode: a sender may send them even when nothing checks them.
 const ALWAYS_REDACTED = ["authorization", "proxy-authorization", "cookie", "webhook-signature", "x-api-key"];
 
+/** Whether the header's value is stored as "[redacted]" for a listener with this sender authentication. */
+export function isRedactedHeader(name: string, auth: { mode: TSenderAuthMode; headerName?: string }): boolean {
+  const lower = name.toLowerCase();
+  return ALWAYS_REDACTED.includes(lower) || ((auth.mode === "SHARED_SECRET" || auth.mode === "HMAC") && !!auth.headerName && auth.headerName.toLowerCase() === lower);
+}
+
 /** The headers to store: values of credential headers (names case-insensitive) replaced by "[redacted]". */
 export function redactHeaders(headers: Array<[string, string]>, auth: { mode: TSenderAuthMode; headerName?: string }): Array<[string, string]> {
   const secret = new Set(ALWAYS_REDACTED);

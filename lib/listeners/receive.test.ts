@@ -475,6 +475,9 @@ describe("group commit", () => {
     const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => storeMessage(message(i === 17 ? "no-such-listener" : id, i))));
     const failed = results.flatMap((r, i) => (r.status === "rejected" ? [i] : []));
     assert.deepEqual(failed, [17], "only the write at fault fails");
+    const { driverErrorKind } = await import("@/lib/group-commit");
+    const reason = (results[17] as PromiseRejectedResult).reason;
+    assert.equal(driverErrorKind(reason), "ForeignKeyConstraintViolation", "a gone listener (answered 404 by receive.ts)");
     const ids = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     const rows = await messagesOf(id);
     assert.deepEqual(rows.map((r) => r.id).sort(), [...ids].sort(), "every other one is stored, once");
@@ -493,7 +496,7 @@ describe("group commit", () => {
     });
     const results = await Promise.allSettled(["a", "b", "c"].map((t) => broken.submit(t)));
     assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected", "rejected"]);
-    assert.ok(calls >= 3, `written in groups then one by one (${calls} transactions)`);
+    assert.equal(calls, 1, "a fault that is not one write's data fails the group at once");
     assert.equal((await messagesOf(id)).length, 0, "nothing committed");
   });
 });

@@ -14,7 +14,7 @@ import { writeJson } from "@/lib/api/respond";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { getDb, type TTx } from "@/lib/db";
 import { handleHookRequest } from "@/lib/events/hooks";
-import { GroupCommit } from "@/lib/group-commit";
+import { driverErrorKind, GroupCommit } from "@/lib/group-commit";
 import { openSecret } from "@/lib/secrets";
 import { sendHandOffJobs } from "./jobs";
 import { redactHeaders } from "./message";
@@ -86,8 +86,8 @@ async function insertMessages(tx: TTx, messages: TNewMessage[]): Promise<string[
 }
 
 // Messages arriving together are committed together; each sender is answered after its own commit.
-// Bodies add up: a group stops growing at 64 messages.
-const intake = new GroupCommit<TNewMessage, string>(getDb, insertMessages, { maxBatch: 64 });
+// Bodies add up: a group stops growing at 64 messages or 16 MB of bodies.
+const intake = new GroupCommit<TNewMessage, string>(getDb, insertMessages, { maxBatch: 64, maxWeight: 16 * 1024 * 1024, weight: (m) => m.body.length });
 
 /** Stores a message (and its hand-off job); its id once committed. */
 export function storeMessage(m: TNewMessage): Promise<string> {
@@ -104,6 +104,8 @@ function answer(res: ServerResponse, status: number, body: unknown, requestId: s
 // Answered before the body is read: the connection closes, so Node does not read (and discard) an
 // unbounded body to keep it alive.
 const CLOSE = { Connection: "close" };
+const isForeignKeyViolation = (e: unknown) => (!!e && typeof e === "object" && "code" in e && e.code === "P2003") || driverErrorKind(e) === "ForeignKeyConstraintViolation";
+
 const nowhere = () => new ApiError(404, "NOT_FOUND", "Nothing receives messages at this URL.", undefined, CLOSE);
 
 /** /api/hooks/*: a listener's path, else a webhook subscription's inbound URL. */
@@ -151,7 +153,8 @@ async function receive(listener: TInbound, path: string, req: IncomingMessage, r
     });
     answer(res, 202, { id }, requestId);
   } catch (e) {
-    const err = toApiError(e);
+    // The listener was deleted while its message waited for its group (no such listener row).
+    const err = isForeignKeyViolation(e) ? nowhere() : toApiError(e);
     if (err.status >= 500) console.error(`[patchbay] inbound message ${(req.url ?? "").split("?", 1)[0]} failed (request ${requestId})`, e); // never the query: it may carry a partner's token
     answer(res, err.status, errorBody(err, requestId), requestId, err.headers);
   }

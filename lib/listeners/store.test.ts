@@ -48,9 +48,9 @@ function input(extra: Partial<TListenerFormValues> = {}): TListenerInput {
   return parsed.data;
 }
 
-async function connector(urlTemplate: string): Promise<string> {
+async function connector(urlTemplate: string, extra: Record<string, unknown> = {}): Promise<string> {
   const { createConnector } = await import("@/lib/connectors/store");
-  return (await createConnector(ZConnectorInput.parse({ name: `Connector ${++n}`, serviceId, method: "POST", urlTemplate }), actor)).id;
+  return (await createConnector(ZConnectorInput.parse({ name: `Connector ${++n}`, serviceId, method: "POST", urlTemplate, ...extra }), actor)).id;
 }
 
 const rowOf = (id: string) => db.listener.findUniqueOrThrow({ where: { id }, omit: { authPassword: false, authHeaderValue: false, authSecret: false, signingKey: false } });
@@ -156,6 +156,21 @@ describe("validation", () => {
     const { id } = await store.createListener(input({ target: "FORWARD", callbackUrl: "http://127.0.0.1:9/x", signingKey: generateSigningKey() }), actor);
     const d = await store.getListener(id);
     assert.deepEqual([d!.target, d!.callbackUrl, d!.hasSigningKey], ["FORWARD", "http://127.0.0.1:9/x", true]);
+  });
+
+  test("connector: one with a form body is refused (a message cannot become a form); a header mapped from a credential header is refused (it is stored redacted)", async () => {
+    const form = await connector("http://127.0.0.1:9/upload", { bodyType: "FORM", formParams: [{ name: "file", type: "file", description: "" }] });
+    let err = await rejectsWith(store.createListener(input({ target: "CONNECTOR", connectorId: form }), actor), "VALIDATION");
+    assert.deepEqual(Object.keys(err.fieldErrors ?? {}), ["connectorId"]);
+    assert.match(err.fieldErrors!.connectorId![0]!, /form body/);
+    const plain = await connector("http://127.0.0.1:9/in");
+    const mapping = [
+      { from: "header" as const, name: "Authorization", to: "query" as const, param: "auth" },
+      { from: "header" as const, name: "x-signature", to: "query" as const, param: "sig" },
+      { from: "header" as const, name: "X-Tenant", to: "query" as const, param: "tenant" },
+    ];
+    err = await rejectsWith(store.createListener(input({ target: "CONNECTOR", connectorId: plain, mapping, auth: { mode: "HMAC", headerName: "X-Signature", secret: "s3cret" } }), actor), "VALIDATION");
+    assert.deepEqual(Object.keys(err.fieldErrors ?? {}).sort(), ["mapping.0.name", "mapping.1.name"]);
   });
 
   test("connector: a mapping to a path parameter the connector's URL does not have → mapping.N.param; a missing connector or environment → their fields", async () => {

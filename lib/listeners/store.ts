@@ -11,6 +11,7 @@ import { checkOutboundUrl } from "@/lib/http/execute";
 import { isValidSigningKey } from "@/lib/events/signing";
 import { sealSecret } from "@/lib/secrets";
 import { sendHandOffJobs } from "./jobs";
+import { isRedactedHeader } from "./message";
 import { HOOKS_PREFIX, pathKey } from "./path";
 import { missingAuthSecrets, ZMappingRow, type TListenerInput, type TListenerMethod, type TListenerTarget, type TMappingRow, type TSenderAuthMode } from "./schema";
 
@@ -192,11 +193,15 @@ async function validateListener(tx: TTx, input: TListenerInput, opts: { id: stri
     if (opts.callbackProblem) add("callbackUrl", opts.callbackProblem);
   }
   if (input.target === "CONNECTOR") {
-    const connector = await tx.connector.findUnique({ where: { id: input.connectorId }, select: { urlTemplate: true } });
+    const connector = await tx.connector.findUnique({ where: { id: input.connectorId }, select: { urlTemplate: true, bodyType: true } });
     if (!connector) add("connectorId", "This connector no longer exists");
+    // A form body has named parts: a message's body cannot become one.
+    else if (connector.bodyType === "FORM") add("connectorId", "This connector takes a form body: choose one with a JSON body or none");
     else {
       const params = pathParamsOf(connector.urlTemplate);
       input.mapping.forEach((m, i) => {
+        // Credentials are stored redacted: mapped on, they would pass "[redacted]".
+        if (m.from === "header" && isRedactedHeader(m.name, input.auth)) add(`mapping.${i}.name`, "This header carries credentials and is not kept: map another one");
         if (m.to === "path" && !params.includes(m.param)) add(`mapping.${i}.param`, params.length ? `The connector's URL has no {${m.param}}: use ${params.map((p) => `{${p}}`).join(", ")}` : "The connector's URL has no path parameters");
       });
     }
@@ -305,11 +310,20 @@ function rethrowPathOrName(e: unknown): never {
 
 /** Deletes the listener with its messages (their jobs find nothing to do). */
 export async function deleteListener(id: string, actor: TActor): Promise<void> {
-  await getDb().$transaction(async (tx) => {
+  const db = getDb();
+  // Messages first, in batches (bodies up to 10 MB each): one transaction deleting them all would
+  // hold the database — and every other listener's intake — for as long as it takes.
+  let deleted = 0;
+  for (;;) {
+    const batch = await db.inboundMessage.findMany({ where: { listenerId: id }, select: { id: true }, take: 500 });
+    if (batch.length === 0) break;
+    deleted += (await db.inboundMessage.deleteMany({ where: { id: { in: batch.map((m) => m.id) } } })).count;
+  }
+  await db.$transaction(async (tx) => {
     const row = await tx.listener.findUnique({ where: { id }, select: { name: true, _count: { select: { messages: true } } } });
     if (!row) throw listenerNotFound();
     await tx.listener.delete({ where: { id } });
-    await audit({ actor, action: "delete", objectType: "Listener", objectId: id, objectName: row.name, details: { messages: row._count.messages } }, tx);
+    await audit({ actor, action: "delete", objectType: "Listener", objectId: id, objectName: row.name, details: { messages: deleted + row._count.messages } }, tx);
   });
   invalidate("listener", id);
 }
