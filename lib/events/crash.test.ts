@@ -1,5 +1,5 @@
 // Crash safety of events end to end (issue 12 item 8), proven with real processes (STYLE 17):
-// the app's background side (testing/events-process.ts: the job runtime as server.ts starts it,
+// the app's background side (lib/testing/app-process.ts: the job runtime as server.ts starts it,
 // and the inbound hook URL) runs on this test's own database and is killed with SIGKILL while it
 // is at once delivering signed events to a slow receiver, polling an upstream whose answer is held
 // back, and storing inbound webhook messages posted to it. A second process then finishes the work.
@@ -13,23 +13,20 @@
 // The one wait here is the claim lease (PATCHBAY_JOB_LEASE_SECONDS, shortened to LEASE_SECONDS),
 // once; only outcomes are asserted, with generous deadlines.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createInterface } from "node:readline";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { TDb } from "@/lib/db";
+import { jsonLine, TestProcesses, until, type TTestProcess } from "@/lib/testing/processes";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { EVENT_JOB } from "./jobs";
 import { generateSigningKey } from "./signing";
 import { startReceiver, type TReceived } from "./testing/receiver";
 import { startUpstream, type TUpstream } from "./testing/upstream";
-import type { TEventsProcessReady, TEventsProcessSettings } from "./testing/events-process";
+import type { TAppProcessReady, TAppProcessSettings } from "@/lib/testing/app-process";
 
-const CHILD = path.join(process.cwd(), "lib", "events", "testing", "events-process.ts");
-/** A child compiles TypeScript and opens Prisma, maybe on a busy machine. */
-const START_DEADLINE_MS = 30_000;
+const CHILD = path.join(process.cwd(), "lib", "testing", "app-process.ts");
 /**
  * The claim lease (PATCHBAY_JOB_LEASE_SECONDS, default 60 s, issue 12: ≤ 60 s), shortened so that
  * the test does not sit out a minute: the mechanism is the same at any length.
@@ -48,8 +45,7 @@ const BASE_ITEMS = 20;
 const UPDATED = [3, 7, 11, 15, 19];
 const ADDED = 5;
 
-type TExit = { code: number | null; signal: NodeJS.Signals | null };
-type TChild = { label: string; proc: ChildProcess; exited: Promise<TExit>; output: () => string; hookUrl: string | null };
+type TChild = TTestProcess<TAppProcessReady> & { hookUrl: string | null };
 
 let temp: TTempDb;
 let db: TDb;
@@ -57,64 +53,15 @@ let key: string;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let upstream: TUpstream;
 let gate: { url: string; hold: boolean; held: ServerResponse[]; requests: number; server: Server };
-const living = new Set<ChildProcess>();
-
-async function killAll(): Promise<void> {
-  const waits: Promise<unknown>[] = [];
-  for (const p of living) {
-    if (p.exitCode === null && p.signalCode === null) {
-      waits.push(new Promise((r) => p.once("exit", r)));
-      p.kill("SIGKILL");
-    }
-  }
-  living.clear();
-  await Promise.all(waits);
-}
+const processes = new TestProcesses();
 
 async function startChild(label: string, hook: boolean): Promise<TChild> {
-  const settings: TEventsProcessSettings = { url: temp.url, dataDir: temp.dir, label, hook, leaseSeconds: LEASE_SECONDS };
-  const proc = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", CHILD, JSON.stringify(settings)], {
-    cwd: process.cwd(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  living.add(proc);
-  const chunks: string[] = [];
-  proc.stderr!.on("data", (d: Buffer) => chunks.push(d.toString()));
-  const output = () => chunks.join("");
-  const exited = new Promise<TExit>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
-  const lines = createInterface({ input: proc.stdout! });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const ready = await Promise.race([
-      new Promise<TEventsProcessReady>((resolve) =>
-        lines.on("line", (l) => {
-          if (l.startsWith("{")) resolve(JSON.parse(l) as TEventsProcessReady);
-        }),
-      ),
-      exited.then((e) => Promise.reject(new Error(`process ${label} exited before it was ready (${e.code ?? e.signal}):\n${output()}`))),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`process ${label} not ready within ${START_DEADLINE_MS} ms:\n${output()}`)), START_DEADLINE_MS))),
-    ]);
-    return { label, proc, exited, output, hookUrl: ready.hookUrl };
-  } finally {
-    clearTimeout(timer);
-  }
+  const settings: TAppProcessSettings = { url: temp.url, dataDir: temp.dir, label, serve: hook, background: true, leaseSeconds: LEASE_SECONDS };
+  const c = await processes.start(label, CHILD, settings, jsonLine<TAppProcessReady>);
+  return { ...c, hookUrl: c.ready.origin };
 }
 
-async function sigkill(c: TChild): Promise<TExit> {
-  c.proc.kill("SIGKILL");
-  const exit = await c.exited;
-  living.delete(c.proc);
-  return exit;
-}
-
-/** Polls until `check` holds; a generous deadline: only the outcome is asserted, never the speed. */
-async function until(what: string, check: () => Promise<boolean> | boolean, ms: number, children: TChild[] = []): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${children.map((c) => `\n--- process ${c.label}:\n${c.output()}`).join("")}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const sigkill = (c: TChild) => processes.signal(c, "SIGKILL");
 
 /**
  * In front of the upstream: while `hold` is set, requests are kept open unanswered (a poll in
@@ -279,7 +226,7 @@ describe("events survive SIGKILL mid-delivery, mid-poll and mid-intake", { timeo
   });
 
   after(async () => {
-    await killAll();
+    await processes.killAll();
     await receiver?.close();
     await upstream?.close();
     if (gate) {

@@ -7,18 +7,15 @@
 // The contract on one process: embedded.test.ts.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { createInterface } from "node:readline";
+import { TestProcesses, until, type TTestProcess } from "@/lib/testing/processes";
 import { createTempDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { EmbeddedJobQueue } from "./embedded";
 import type { TWorkerSettings } from "./testing/worker-process";
 
 const WORKER = path.join(process.cwd(), "lib", "jobs", "testing", "worker-process.ts");
 const QUEUE = "crash.work";
-/** Generous: a child compiles TypeScript and opens Prisma, maybe on a busy machine. */
-const START_DEADLINE_MS = 30_000;
 
 type TWorkerEnv = {
   label: string;
@@ -30,25 +27,12 @@ type TWorkerEnv = {
   cron?: string;
 };
 
-type TExit = { code: number | null; signal: NodeJS.Signals | null };
-type TWorker = { label: string; proc: ChildProcess; exited: Promise<TExit>; output: () => string };
+type TWorker = TTestProcess<true>;
 type TMark = { label: string; id: string; attempt: number; what: "start" | "done"; at: number };
 
-const living = new Set<ChildProcess>();
-
-/** Kills (SIGKILL) every child still running; also after a failed test. */
-async function killAll(): Promise<void> {
-  const waits: Promise<unknown>[] = [];
-  for (const p of living) {
-    if (p.exitCode === null && p.signalCode === null) {
-      waits.push(new Promise((r) => p.once("exit", r)));
-      p.kill("SIGKILL");
-    }
-  }
-  living.clear();
-  await Promise.all(waits);
-}
-
+const processes = new TestProcesses();
+const killAll = () => processes.killAll();
+const signal = (w: TWorker, sig: NodeJS.Signals) => processes.signal(w, sig);
 after(killAll);
 
 /** A fresh database and marker folder per test; children killed and files removed afterwards. */
@@ -77,42 +61,7 @@ async function startWorker(t: TTempDb, markers: string, w: TWorkerEnv): Promise<
     graceMs: w.graceMs,
     cron: w.cron,
   };
-  const proc = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", WORKER, JSON.stringify(settings)], {
-    cwd: process.cwd(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  living.add(proc);
-  const chunks: string[] = [];
-  proc.stderr!.on("data", (d: Buffer) => chunks.push(d.toString()));
-  const output = () => chunks.join("");
-  const exited = new Promise<TExit>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
-  const lines = createInterface({ input: proc.stdout! });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      new Promise<void>((resolve) => lines.on("line", (l) => l.trim() === "ready" && resolve())),
-      exited.then((e) => Promise.reject(new Error(`worker ${w.label} exited before "ready" (${e.code ?? e.signal}):\n${output()}`))),
-      new Promise<void>((_, reject) => (timer = setTimeout(() => reject(new Error(`worker ${w.label} not ready within ${START_DEADLINE_MS} ms:\n${output()}`)), START_DEADLINE_MS))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-  return { label: w.label, proc, exited, output };
-}
-
-/** Sends a signal and waits for the process to end. */
-async function signal(w: TWorker, sig: NodeJS.Signals, deadlineMs = 20_000): Promise<TExit> {
-  w.proc.kill(sig);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      w.exited,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`worker ${w.label} still running ${deadlineMs} ms after ${sig}:\n${w.output()}`)), deadlineMs))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    living.delete(w.proc);
-  }
+  return processes.start(w.label, WORKER, settings, (l) => (l.trim() === "ready" ? true : undefined));
 }
 
 /** Every marker line written so far, of every process. */
@@ -135,15 +84,6 @@ function history(marks: TMark[], label: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const m of marks) if (m.label === label) out.set(m.id, [...(out.get(m.id) ?? []), `${m.attempt} ${m.what}`]);
   return out;
-}
-
-/** Polls until `check` holds; a generous deadline, since only the outcome is asserted, never the speed. */
-async function until(what: string, check: () => Promise<boolean>, ms = 20_000, workers: TWorker[] = []): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${workers.map((w) => `\n--- worker ${w.label}:\n${w.output()}`).join("")}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** A queue of the test process that only sends (never started, so it runs nothing). */

@@ -1,5 +1,5 @@
 // Crash safety of inbound listeners (issue 13, "Tests: Integration"), proven with real processes:
-// the app's inbound side (testing/listener-process.ts: /api/hooks/* served by handleInboundRequest
+// the app's inbound side (lib/testing/app-process.ts: /api/hooks/* served by handleInboundRequest
 // as server.ts serves it, and the job runtime) runs on this test's own database while 64 senders
 // post messages to it at once; it is killed with SIGKILL mid-stream, another process is started on
 // the same database and port, and the senders keep going a little. Counted, never timed:
@@ -12,21 +12,18 @@
 //   Webhooks reference library, and a message forwarded twice carries the same webhook-id and body.
 // The one wait is the claim lease (PATCHBAY_JOB_LEASE_SECONDS, shortened to LEASE_SECONDS).
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { after, before, describe, test } from "node:test";
 import type { TDb } from "@/lib/db";
 import { generateSigningKey } from "@/lib/events/signing";
 import { startReceiver, type TReceived } from "@/lib/events/testing/receiver";
+import { jsonLine, TestProcesses, until, type TTestProcess } from "@/lib/testing/processes";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { LISTENER_JOB } from "./jobs";
 import { ZListenerInput } from "./schema";
-import type { TListenerProcessReady, TListenerProcessSettings } from "./testing/listener-process";
+import type { TAppProcessReady, TAppProcessSettings } from "@/lib/testing/app-process";
 
-const CHILD = path.join(process.cwd(), "lib", "listeners", "testing", "listener-process.ts");
-/** A child compiles TypeScript and opens Prisma, maybe on a busy machine. */
-const START_DEADLINE_MS = 30_000;
+const CHILD = path.join(process.cwd(), "lib", "testing", "app-process.ts");
 /** The claim lease, shortened (the mechanism is the same at any length; the app's minimum). */
 const LEASE_SECONDS = 5;
 const SENDERS = 64;
@@ -36,13 +33,12 @@ const THEN_ACCEPTED = 100;
 /** How long the forward receiver takes to answer: hand-offs are in flight at the kill. */
 const RECEIVER_DELAY_MS = 100;
 
-type TExit = { code: number | null; signal: NodeJS.Signals | null };
-type TChild = { label: string; proc: ChildProcess; exited: Promise<TExit>; output: () => string; origin: string };
+type TChild = TTestProcess<TAppProcessReady> & { origin: string };
 
 let temp: TTempDb;
 let db: TDb;
 let actor: { id: string; email: string };
-const living = new Set<ChildProcess>();
+const processes = new TestProcesses();
 
 before(async () => {
   ({ temp, db } = await useTempAppDatabase({ prefix: "patchbay-listeners-crash-", env: { PATCHBAY_OUTBOUND_ALLOW: "127.0.0.1", PATCHBAY_JOB_LEASE_SECONDS: String(LEASE_SECONDS) } }));
@@ -51,63 +47,17 @@ before(async () => {
 });
 
 after(async () => {
-  await killAll();
+  await processes.killAll();
   await temp?.cleanup();
 });
 
-async function killAll(): Promise<void> {
-  const waits: Promise<unknown>[] = [];
-  for (const p of living) {
-    if (p.exitCode === null && p.signalCode === null) {
-      waits.push(new Promise((r) => p.once("exit", r)));
-      p.kill("SIGKILL");
-    }
-  }
-  living.clear();
-  await Promise.all(waits);
-}
-
 async function startChild(label: string, opts: { port?: number; background: boolean }): Promise<TChild> {
-  const settings: TListenerProcessSettings = { url: temp.url, dataDir: temp.dir, label, port: opts.port, background: opts.background, leaseSeconds: LEASE_SECONDS };
-  const proc = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", CHILD, JSON.stringify(settings)], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
-  living.add(proc);
-  const chunks: string[] = [];
-  proc.stderr!.on("data", (d: Buffer) => chunks.push(d.toString()));
-  const output = () => chunks.join("");
-  const exited = new Promise<TExit>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
-  const lines = createInterface({ input: proc.stdout! });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const ready = await Promise.race([
-      new Promise<TListenerProcessReady>((resolve) =>
-        lines.on("line", (l) => {
-          if (l.startsWith("{")) resolve(JSON.parse(l) as TListenerProcessReady);
-        }),
-      ),
-      exited.then((e) => Promise.reject(new Error(`process ${label} exited before it was ready (${e.code ?? e.signal}):\n${output()}`))),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`process ${label} not ready within ${START_DEADLINE_MS} ms:\n${output()}`)), START_DEADLINE_MS))),
-    ]);
-    return { label, proc, exited, output, origin: ready.origin };
-  } finally {
-    clearTimeout(timer);
-  }
+  const settings: TAppProcessSettings = { url: temp.url, dataDir: temp.dir, label, serve: true, port: opts.port, background: opts.background, leaseSeconds: LEASE_SECONDS };
+  const c = await processes.start(label, CHILD, settings, jsonLine<TAppProcessReady>);
+  return { ...c, origin: c.ready.origin! };
 }
 
-async function sigkill(c: TChild): Promise<TExit> {
-  c.proc.kill("SIGKILL");
-  const exit = await c.exited;
-  living.delete(c.proc);
-  return exit;
-}
-
-/** Polls until `check` holds; a generous deadline: only the outcome is asserted, never the speed. */
-async function until(what: string, check: () => Promise<boolean> | boolean, ms: number, children: TChild[] = []): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${children.map((c) => `\n--- process ${c.label}:\n${c.output()}`).join("")}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const sigkill = (c: TChild) => processes.signal(c, "SIGKILL");
 
 async function createListener(v: Record<string, unknown>): Promise<string> {
   const store = await import("./store");
@@ -227,7 +177,7 @@ describe("listeners survive SIGKILL mid-intake", { timeout: 90_000 }, () => {
       assert.equal(await db.job.count({ where: { name: LISTENER_JOB.handOff, data: { contains: rows[0]!.id } } }), 0, "no hand-off job for a store-only message");
     } finally {
       await senders.stop();
-      await killAll();
+      await processes.killAll();
     }
   });
 
@@ -319,7 +269,7 @@ describe("listeners survive SIGKILL mid-intake", { timeout: 90_000 }, () => {
       assert.equal(attempts.length, rows.length, "every message has its attempt recorded");
     } finally {
       await senders.stop();
-      await killAll();
+      await processes.killAll();
       await receiver.close();
     }
   });

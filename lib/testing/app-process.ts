@@ -1,46 +1,48 @@
-// Child process for lib/listeners/crash.test.ts: the app's inbound side on the test's own database —
-// /api/hooks/* served by handleInboundRequest on a node:http server exactly as server.ts serves it,
-// and, when asked, the job runtime started as server.ts starts it (startBackgroundWork, which
-// registers the listeners' hand-off workers) — so that the test can kill it with SIGKILL while
-// messages arrive and are handed on, start another one on the same database, and count.
+// Child process for the crash tests of events and listeners (lib/events/crash.test.ts,
+// lib/listeners/crash.test.ts): the app's runtime on the test's own database — /api/hooks/* served
+// by handleInboundRequest on a node:http server exactly as server.ts serves it (listeners, and
+// webhook subscriptions behind them), and the job runtime started as server.ts starts it
+// (startBackgroundWork: polls, deliveries, hand-offs) — so that a test can kill it with SIGKILL
+// mid-work, start another one on the same database, and count.
 //
-//   node --import tsx --conditions=react-server lib/listeners/testing/listener-process.ts '<settings JSON>'
+//   node --import tsx --conditions=react-server lib/testing/app-process.ts '<settings JSON>'
 //
 // Settings (one JSON argument; the configuration below is set before any app module reads it):
 //   url           file: URL of the database (migrations applied)
 //   dataDir       the app's data folder: the secret key lives there, so it must be the test's own
 //   label         names the process in its log lines (default: pid)
-//   port          the port to listen on, 127.0.0.1 (default: a free one); a restart passes the
-//                 first process's port so that senders keep their URL
-//   background    when true, also starts the job runtime (hand-offs)
+//   serve         when true, serves /api/hooks/* (default false)
+//   port          the port to serve on, 127.0.0.1 (default: a free one); a restart passes the first
+//                 process's port so that senders keep their URL
+//   background    when true, starts the job runtime (default false)
 //   leaseSeconds  PATCHBAY_JOB_LEASE_SECONDS (default: the app's)
 //
-// Prints one JSON line on stdout once it serves: {"ready":true,"origin":"http://127.0.0.1:<port>"}.
+// Prints one JSON line on stdout once it runs: {"ready":true,"origin":"http://127.0.0.1:<port>" | null}.
 // On SIGTERM: closes the server, drains the queue as the app does and exits 0.
-// eslint-disable-next-line no-restricted-imports -- inbound: the server the test posts messages to
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setEnvForTests } from "@/lib/env";
 
-export type TListenerProcessSettings = {
+export type TAppProcessSettings = {
   url: string;
   dataDir: string;
   label?: string;
+  serve?: boolean;
   port?: number;
   background?: boolean;
   leaseSeconds?: number;
 };
 
-export type TListenerProcessReady = { ready: true; origin: string };
+export type TAppProcessReady = { ready: true; origin: string | null };
 
 function usage(problem: string): never {
-  console.error(`listener-process: ${problem}\nusage: listener-process.ts '{"url":"file:...","dataDir":"/tmp/x","background":true}'`);
+  console.error(`app-process: ${problem}\nusage: app-process.ts '{"url":"file:...","dataDir":"/tmp/x","serve":true,"background":true}'`);
   process.exit(2);
 }
 
-let settings: TListenerProcessSettings;
+let settings: TAppProcessSettings;
 try {
-  settings = JSON.parse(process.argv[2] ?? "") as TListenerProcessSettings;
+  settings = JSON.parse(process.argv[2] ?? "") as TAppProcessSettings;
 } catch {
   usage("the settings argument is not JSON");
 }
@@ -61,7 +63,8 @@ setEnvForTests({
   PATCHBAY_JOB_LEASE_SECONDS: settings.leaseSeconds === undefined ? undefined : String(settings.leaseSeconds),
 });
 
-// The queue's timers are unref'd; this keeps the process up until it is killed or told to stop.
+// The queue's timers are unref'd (they never keep an app alive); this keeps the process up until
+// it is killed or told to stop.
 const keepAlive = setInterval(() => {}, 1 << 30);
 
 async function main() {
@@ -73,17 +76,22 @@ async function main() {
   env();
   loadKeyRing();
 
-  // As server.ts: /api/hooks/* goes to handleInboundRequest, outside any framework.
-  const server = createServer((req, res) => {
-    if ((req.url ?? "").startsWith(HOOKS_PREFIX)) return void handleInboundRequest(req, res);
-    res.writeHead(404).end();
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(settings.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let server: Server | null = null;
+  let origin: string | null = null;
+  if (settings.serve) {
+    // As server.ts: /api/hooks/* goes to handleInboundRequest, outside any framework.
+    const s = createServer((req, res) => {
+      if ((req.url ?? "").startsWith(HOOKS_PREFIX)) return void handleInboundRequest(req, res);
+      res.writeHead(404).end();
+    });
+    s.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      s.once("error", reject);
+      s.listen(settings.port ?? 0, "127.0.0.1", () => resolve());
+    });
+    server = s;
+    origin = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  }
 
   const queue = settings.background ? await startBackgroundWork() : null;
 
@@ -94,11 +102,11 @@ async function main() {
     void (async () => {
       let code = 0;
       try {
-        server.close();
-        server.closeIdleConnections();
+        server?.close();
+        server?.closeIdleConnections();
         await queue?.stop({ graceMs: 10_000 });
       } catch (e) {
-        console.error(`[listener ${label}] stop failed`, e);
+        console.error(`[app ${label}] stop failed`, e);
         code = 1;
       }
       clearInterval(keepAlive);
@@ -106,11 +114,11 @@ async function main() {
     })();
   });
 
-  const ready: TListenerProcessReady = { ready: true, origin };
+  const ready: TAppProcessReady = { ready: true, origin };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 
 main().catch((e) => {
-  console.error(`[listener ${label}] failed to start`, e);
+  console.error(`[app ${label}] failed to start`, e);
   process.exit(1);
 });
