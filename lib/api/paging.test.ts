@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { ApiError } from "./errors";
-import { decodeCursor, encodeCursor, pageOf, ZLimit } from "./paging";
+import { AppError } from "@/lib/errors";
+import { beforeTimeCursor, decodeCursor, encodeCursor, pageOf, ZLimit } from "./paging";
 
 test("limit: 1–200, default 50; anything else is refused", () => {
   assert.equal(ZLimit.parse(undefined), 50);
@@ -32,4 +33,13 @@ test("pageOf gives a next cursor only when there is more", () => {
   assert.deepEqual(p.items.map((r) => r.id), ["a", "b"]);
   assert.deepEqual(decodeCursor(p.nextCursor!), { k: "b", id: "b" });
   assert.equal(pageOf(rows, 3, (r) => r.id).nextCursor, null);
+});
+
+test("beforeTimeCursor: rows before the cursor's time (then id) for newest-first lists; a key that is not a time is a VALIDATION error", () => {
+  assert.deepEqual(beforeTimeCursor(undefined, "receivedAt"), {});
+  const at = "2026-12-04T10:00:00.000Z";
+  assert.deepEqual(beforeTimeCursor(encodeCursor({ k: at, id: "m1" }), "receivedAt"), { OR: [{ receivedAt: { lt: new Date(at) } }, { receivedAt: new Date(at), id: { lt: "m1" } }] });
+  for (const bad of [encodeCursor({ k: "yesterday", id: "m1" }), "zzz!", encodeCursor({ k: "2026-13-45T99:00:00.000Z", id: "x" })]) {
+    assert.throws(() => beforeTimeCursor(bad, "createdAt"), (e: unknown) => e instanceof AppError && e.code === "VALIDATION", bad);
+  }
 });

@@ -2,6 +2,7 @@
 // carries the last row's sort key; `nextCursor` is null on the last page. A cursor that does not
 // decode to the expected shape is a 400, never a 500. Pure.
 import { z } from "zod";
+import { AppError } from "@/lib/errors";
 import { ApiError } from "./errors";
 
 export const MAX_LIMIT = 200;
@@ -41,6 +42,25 @@ export function afterNameCursor(cursor: string | undefined): { OR?: Array<{ name
   if (!cursor) return {};
   const after = decodeCursor(cursor);
   return { OR: [{ name: { gt: after.k } }, { name: after.k, id: { gt: after.id } }] };
+}
+
+/**
+ * The Prisma `where` of the rows after `cursor` in (`field` desc, id desc) order — newest first, a
+ * time as the key (events, messages: the pages and the API share these queries, so a bad cursor
+ * is an AppError VALIDATION, which the API answers with a 400); {} for the first page.
+ */
+export function beforeTimeCursor(cursor: string | undefined, field: string): { OR?: Array<Record<string, unknown>> } {
+  if (!cursor) return {};
+  const bad = () => new AppError("VALIDATION", "The cursor is not valid: pass back the nextCursor of the previous page unchanged.", { cursor: ["Not a valid cursor"] });
+  let c: TCursor;
+  try {
+    c = decodeCursor(cursor);
+  } catch {
+    throw bad();
+  }
+  const at = new Date(c.k);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(c.k) || Number.isNaN(at.getTime())) throw bad();
+  return { OR: [{ [field]: { lt: at } }, { [field]: at, id: { lt: c.id } }] };
 }
 
 /** One page of rows fetched with `take: limit + 1`, ordered by (key, id). */

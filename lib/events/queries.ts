@@ -1,9 +1,8 @@
 import "server-only";
 // Reading events and their delivery attempts (SPEC §9, issue 12 items 5 and 7): the Events pages
 // and /api/v1 share these. Newest first, paged by (createdAt, id) with the API's opaque cursor.
-import { decodeCursor, pageOf } from "@/lib/api/paging";
+import { beforeTimeCursor, pageOf } from "@/lib/api/paging";
 import { getDb } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import type { TDeliveryStatus, TEventType } from "./schema";
 
 export type TEventRow = {
@@ -56,26 +55,13 @@ function rowOf(e: TStored): TEventRow {
 
 export const EVENTS_PAGE = 50;
 
-const badCursor = () => new AppError("VALIDATION", "The cursor is not valid: pass back the nextCursor of the previous page unchanged.", { cursor: ["Not a valid cursor"] });
-
 /** One page of a subscription's events, newest first; `cursor` is the previous page's nextCursor. */
 export async function listEvents(
   subscriptionId: string,
   opts: { type?: TEventType; status?: TDeliveryStatus; limit?: number; cursor?: string } = {},
 ): Promise<{ items: TEventRow[]; nextCursor: string | null }> {
   const limit = opts.limit ?? EVENTS_PAGE;
-  let after = {};
-  if (opts.cursor) {
-    let c: { k: string; id: string };
-    try {
-      c = decodeCursor(opts.cursor);
-    } catch {
-      throw badCursor();
-    }
-    const at = new Date(c.k);
-    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(c.k) || Number.isNaN(at.getTime())) throw badCursor();
-    after = { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: c.id } }] };
-  }
+  const after = beforeTimeCursor(opts.cursor, "createdAt");
   const rows = await getDb().event.findMany({
     where: { subscriptionId, ...(opts.type ? { type: opts.type } : {}), ...(opts.status ? { deliveryStatus: opts.status } : {}), ...after },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

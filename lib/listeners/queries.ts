@@ -2,9 +2,8 @@ import "server-only";
 // Reading a listener's messages and their hand-off attempts (SPEC §10, issue 13 items 4 and 6): the
 // Listeners pages and /api/v1 share these. Newest first, paged by (receivedAt, id) with the API's
 // opaque cursor; lists never carry bodies, the detail does.
-import { decodeCursor, pageOf } from "@/lib/api/paging";
+import { beforeTimeCursor, pageOf } from "@/lib/api/paging";
 import { getDb } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 
 export const MESSAGE_STATUSES = ["stored", "pending", "retrying", "delivered", "failed", "dead"] as const;
 export type TMessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -70,23 +69,10 @@ const ROW = {
 
 export const MESSAGES_PAGE = 50;
 
-const badCursor = () => new AppError("VALIDATION", "The cursor is not valid: pass back the nextCursor of the previous page unchanged.", { cursor: ["Not a valid cursor"] });
-
 /** One page of a listener's messages, newest first, without bodies. */
 export async function listMessages(listenerId: string, opts: { status?: TMessageStatus; limit?: number; cursor?: string } = {}): Promise<{ items: TMessageRow[]; nextCursor: string | null }> {
   const limit = opts.limit ?? MESSAGES_PAGE;
-  let after = {};
-  if (opts.cursor) {
-    let c: { k: string; id: string };
-    try {
-      c = decodeCursor(opts.cursor);
-    } catch {
-      throw badCursor();
-    }
-    const at = new Date(c.k);
-    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(c.k) || Number.isNaN(at.getTime())) throw badCursor();
-    after = { OR: [{ receivedAt: { lt: at } }, { receivedAt: at, id: { lt: c.id } }] };
-  }
+  const after = beforeTimeCursor(opts.cursor, "receivedAt");
   const rows = await getDb().inboundMessage.findMany({
     where: { listenerId, ...(opts.status ? { status: opts.status } : {}), ...after },
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
