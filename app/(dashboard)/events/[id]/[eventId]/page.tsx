@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeliveryBadge } from "@/components/events/badges";
 import { RedeliverButton } from "@/components/events/redeliver-button";
+import { AttemptsTable } from "@/components/ui/attempts-table";
 import { formatUtc } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
@@ -68,47 +69,7 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
 
       <section className="panel" aria-labelledby="event-attempts">
         <h2 id="event-attempts">Delivery attempts</h2>
-        <div className="table-wrap">
-          <table aria-labelledby="event-attempts">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Time</th>
-                <th scope="col">Status code</th>
-                <th scope="col">Duration (ms)</th>
-                <th scope="col">Error</th>
-                <th scope="col">Response excerpt</th>
-              </tr>
-            </thead>
-            <tbody>
-              {e.attempts.length === 0 ? (
-                <tr>
-                  <td colSpan={6} className="empty">No attempts yet.</td>
-                </tr>
-              ) : (
-                e.attempts.map((a) => (
-                  <tr key={a.number} data-testid="attempt-row">
-                    <td>{a.number}</td>
-                    <td className="nowrap">{when(a.at)}</td>
-                    <td>{a.statusCode ?? <span className="muted">—</span>}</td>
-                    <td>{a.durationMs}</td>
-                    <td>{a.error ? <span className="status-bad">{a.error}</span> : <span className="muted">—</span>}</td>
-                    <td>
-                      {a.responseExcerpt ? (
-                        <details>
-                          <summary>Show ({a.responseExcerpt.length} characters)</summary>
-                          <pre className="response-text">{a.responseExcerpt}</pre>
-                        </details>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
+        <AttemptsTable attempts={e.attempts} labelledBy="event-attempts" />
       </section>
     </>
   );

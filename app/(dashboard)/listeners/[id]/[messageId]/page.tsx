@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ConnectorResult } from "@/components/listeners/connector-result";
-import { MessageAttempts } from "@/components/listeners/message-attempts";
+import { AttemptsTable } from "@/components/ui/attempts-table";
 import { MessageBody } from "@/components/listeners/message-body";
 import { MessageFacts } from "@/components/listeners/message-facts";
 import { MessageHeaders } from "@/components/listeners/message-headers";
@@ -52,7 +52,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
 
       <section className="panel" aria-labelledby="message-attempts">
         <h2 id="message-attempts">Attempts</h2>
-        <MessageAttempts attempts={m.attempts} labelledBy="message-attempts" storeOnly={storeOnly} />
+        <AttemptsTable attempts={m.attempts} labelledBy="message-attempts" empty={storeOnly ? "No attempts: this listener only stores its messages." : "No attempts yet."} />
       </section>
     </>
   );

@@ -1,9 +1,10 @@
-// Every hand-off attempt of a message, oldest first: status code, duration, error and the start of
-// the response, as for an event's delivery attempts.
+// The attempts of a delivery or a hand-off (event deliveries, listener messages), oldest first:
+// time, status code, duration, error and the start of the response, behind a disclosure.
 import { formatUtc } from "@/components/ui/format";
-import type { TMessageAttemptRow } from "@/lib/listeners/queries";
 
-export function MessageAttempts({ attempts, labelledBy, storeOnly }: { attempts: TMessageAttemptRow[]; labelledBy: string; storeOnly: boolean }) {
+export type TAttempt = { number: number; at: Date; statusCode: number | null; durationMs: number; error: string | null; responseExcerpt: string | null };
+
+export function AttemptsTable({ attempts, labelledBy, empty = "No attempts yet." }: { attempts: TAttempt[]; labelledBy: string; empty?: string }) {
   return (
     <div className="table-wrap">
       <table aria-labelledby={labelledBy}>
@@ -20,7 +21,7 @@ export function MessageAttempts({ attempts, labelledBy, storeOnly }: { attempts:
         <tbody>
           {attempts.length === 0 ? (
             <tr>
-              <td colSpan={6} className="empty">{storeOnly ? "No attempts: this listener only stores its messages." : "No attempts yet."}</td>
+              <td colSpan={6} className="empty">{empty}</td>
             </tr>
           ) : (
             attempts.map((a) => (
