@@ -217,7 +217,8 @@ test("a 20 MB answer is cut at 10 MB, 8 MB of JSON is a folding tree, the page s
 test("errors in plain words: no answer in time, the outbound policy; Cancel stops a running test", async ({ page }) => {
   const admin = await seedUser({ role: "ADMIN" });
   const silent = await seedConnector({ urlTemplate: `${upstream}/hang`, timeoutMs: 1_000 });
-  const slow = await seedConnector({ urlTemplate: `${upstream}/hang`, timeoutMs: 120_000 });
+  const tag = `cancel-${Date.now().toString(36)}`;
+  const slow = await seedConnector({ urlTemplate: `${upstream}/hang?tag=${tag}`, timeoutMs: 120_000 });
   const internal = await seedConnector({ urlTemplate: "http://10.255.255.1/status" });
   await signIn(page, admin.email, admin.password);
 
@@ -235,6 +236,9 @@ test("errors in plain words: no answer in time, the outbound policy; Cancel stop
   dialog = await openFromList(page, slow.name);
   await dialog.getByRole("button", { name: "Send" }).click();
   await expect(dialog.getByRole("progressbar", { name: "Sending" })).toBeVisible();
+  // Cancelled once the request is with the upstream (a cancel before the server got the request
+  // would leave it nothing to stop, and no audit entry).
+  await expect.poll(async () => ((await (await fetch(`${upstream}/hang-count?tag=${tag}`)).json()) as { count: number }).count, { timeout: 15_000 }).toBe(1);
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog.getByRole("status").filter({ hasText: "Cancelled" })).toBeVisible();
   await expect(dialog.getByRole("button", { name: "Send" })).toBeEnabled();

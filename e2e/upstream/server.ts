@@ -61,6 +61,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 // A 1×1 PNG, for the image preview.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
+/** Requests to /hang that arrived, by their ?tag=. */
+const hangs = new Map<string, number>();
+
 async function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
   if (url.pathname.startsWith("/echo/")) {
@@ -93,8 +96,14 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
       res.writeHead(200, { "content-type": "application/json" });
       return res.end(JSON.stringify({ count: items.length, items }));
     }
-    case "/hang":
-      return; // never answers
+    case "/hang": {
+      // Never answers; counted per ?tag= so that a test can wait until the request has arrived.
+      const tag = url.searchParams.get("tag") ?? "";
+      hangs.set(tag, (hangs.get(tag) ?? 0) + 1);
+      return;
+    }
+    case "/hang-count":
+      return json(res, 200, { count: hangs.get(url.searchParams.get("tag") ?? "") ?? 0 });
     case "/image.png":
       res.writeHead(200, { "content-type": "image/png" });
       return res.end(PNG);

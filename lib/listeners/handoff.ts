@@ -199,14 +199,15 @@ async function record(
   });
 }
 
+/** Hand-offs still under way: retention keeps them. */
+const OPEN = ["pending", "retrying"];
+
 /**
  * Deletes messages older than their listener's retention (hourly job), in batches so that no single
  * transaction holds the database for long. Messages still being handed on (pending, retrying) are
  * kept whatever their age, as undelivered events are: a retention shorter than the retry schedule
  * must not drop a message before its last attempt. Returns how many were deleted.
  */
-const OPEN = ["pending", "retrying"];
-
 export async function pruneMessages(now = new Date()): Promise<number> {
   const db = getDb();
   let total = 0;
