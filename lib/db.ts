@@ -44,6 +44,21 @@ export function isUniqueViolation(e: unknown): boolean {
   return !!e && typeof e === "object" && "code" in e && e.code === "P2002";
 }
 
+/**
+ * The columns a unique violation names: meta.target without a driver adapter, the adapter's
+ * constraint fields with one (libsql).
+ */
+export function uniqueViolationFields(e: unknown): string {
+  const meta = (e as { meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } } }).meta;
+  return `${String(meta?.target ?? "")} ${String(meta?.driverAdapterError?.cause?.constraint?.fields ?? "")}`;
+}
+
+/** The driver adapter's kind of a Prisma error ("ForeignKeyConstraintViolation", ...), if it says. */
+export function driverErrorKind(e: unknown): string | null {
+  const kind = (e as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null)?.meta?.driverAdapterError?.cause?.kind;
+  return typeof kind === "string" ? kind : null;
+}
+
 /** Rethrows a unique-name violation as a CONFLICT on the form's "name" field; anything else as is. */
 export function rethrowNameTaken(e: unknown, what: string): never {
   if (isUniqueViolation(e)) {

@@ -6,7 +6,7 @@
 // commit before the server reads the next request, and every group would hold one write. One bad
 // write does not sink its companions: a group that fails on its data is written again one by one, and
 // only the write at fault gets the error (a database that is busy or down fails the whole group).
-import type { TDb, TTx } from "@/lib/db";
+import { driverErrorKind, type TDb, type TTx } from "@/lib/db";
 
 export type TGroupWrite<TIn, TOut> = (tx: TTx, items: TIn[]) => Promise<TOut[]>;
 
@@ -109,10 +109,4 @@ function isWriteError(e: unknown): boolean {
   if (!e || typeof e !== "object" || !("code" in e) || typeof e.code !== "string" || !/^P2\d{3}$/.test(e.code)) return false;
   if (e.code !== "P2010") return true;
   return /ConstraintViolation$|TooLong$|OutOfRange$/.test(driverErrorKind(e) ?? "");
-}
-
-/** The driver adapter's kind of a Prisma error ("ForeignKeyConstraintViolation", ...), if it says. */
-export function driverErrorKind(e: unknown): string | null {
-  const kind = (e as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null)?.meta?.driverAdapterError?.cause?.kind;
-  return typeof kind === "string" ? kind : null;
 }

@@ -7,9 +7,9 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
+import { UNREACHABLE } from "@/components/ui/use-action";
 import { deleteListenerAction, setListenerEnabledAction } from "@/lib/listeners/actions";
 
-const UNREACHABLE = "The server could not be reached. Check your connection and try again.";
 
 export function ListenerControls({ id, name, enabled }: { id: string; name: string; enabled: boolean }) {
   const router = useRouter();

@@ -7,11 +7,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { createServer, request, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { ZAuthConfigInput } from "@/lib/auth-configs/schema";
 import type { TDb } from "@/lib/db";
+import { rawRequest, type TRawAnswer, type TRawRequest } from "@/lib/testing/raw-request";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { ZSubscriptionInput, type TSubscriptionFormValues } from "./schema";
 import { generateSigningKey } from "./signing";
@@ -58,36 +59,7 @@ async function createSub(extra: Partial<TSubscriptionFormValues> = {}): Promise<
   return (await store.createSubscription(parsed.data, actor)).id;
 }
 
-type TAnswer = { status: number; headers: Record<string, string | string[] | undefined>; json: { id?: string; error?: { code?: string } } | null; text: string };
-
-/** Sends one request with the path exactly as given; `chunked` leaves Content-Length out. */
-function send(path: string, opts: { method?: string; body?: string | Buffer; headers?: Record<string, string>; chunked?: boolean } = {}): Promise<TAnswer> {
-  const body = opts.body === undefined ? undefined : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body);
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { ...opts.headers };
-    if (body && !opts.chunked) headers["content-length"] = body.length;
-    const req = request({ host: "127.0.0.1", port, method: opts.method ?? "POST", path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json: TAnswer["json"] = null;
-        try {
-          json = JSON.parse(text) as TAnswer["json"];
-        } catch {
-          json = null;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, json, text });
-      });
-    });
-    // The server may answer (413) and close before the whole body is written: the answer counts.
-    req.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" || e.code === "ECONNRESET" ? undefined : reject(e)));
-    if (body && opts.chunked) {
-      for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.subarray(i, i + 16 * 1024));
-      req.end();
-    } else req.end(body);
-  });
-}
+const send = (path: string, opts?: TRawRequest): Promise<TRawAnswer> => rawRequest(port, path, opts);
 
 const hook = (id: string) => `/api/hooks/${id}`;
 const eventsOf = (subscriptionId: string) => db.event.findMany({ where: { subscriptionId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });

@@ -7,6 +7,7 @@ import { invalidate } from "@/lib/cache/invalidation";
 import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { outboundUrlProblem } from "@/lib/http/execute";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { sendDeliverJob, sendPollJob } from "./jobs";
 import { ZResource, type TResource, type TSubscriptionInput, type TSubscriptionType, type TVerifyMode } from "./schema";
@@ -188,9 +189,10 @@ async function restartPolling(tx: TTx, id: string, at: Date | null): Promise<voi
 }
 
 export async function createSubscription(input: TSubscriptionInput, actor: TActor): Promise<{ id: string }> {
+  const callbackProblem = await outboundUrlProblem(input.callbackUrl);
   try {
     const id = await getDb().$transaction(async (tx) => {
-      await validateSubscription(tx, input, { hasVerifySecret: false });
+      await validateSubscription(tx, input, { hasVerifySecret: false, callbackProblem });
       const now = new Date();
       const row = await tx.eventSubscription.create({ data: { ...columnsOf(input), enabledAt: now, createdById: actor?.id ?? null }, select: { id: true } });
       await tx.eventSubscription.update({
@@ -212,12 +214,13 @@ export async function createSubscription(input: TSubscriptionInput, actor: TActo
 }
 
 export async function updateSubscription(id: string, input: TSubscriptionInput, actor: TActor): Promise<void> {
+  const callbackProblem = await outboundUrlProblem(input.callbackUrl);
   try {
     await getDb().$transaction(async (tx) => {
       const before = await tx.eventSubscription.findUnique({ where: { id }, omit: { verifySecret: false } });
       if (!before) throw notFound();
       const keepVerifySecret = before.verifySecret !== null && input.verifyMode === before.verifyMode;
-      await validateSubscription(tx, input, { hasVerifySecret: keepVerifySecret });
+      await validateSubscription(tx, input, { hasVerifySecret: keepVerifySecret, callbackProblem });
       const columns = columnsOf(input);
       const secrets: { signingKey?: string | null; previousSigningKey?: null; previousKeyUntil?: null; verifySecret?: string | null } = {};
       if (input.removeSigningKey) Object.assign(secrets, { signingKey: null, previousSigningKey: null, previousKeyUntil: null });

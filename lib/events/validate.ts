@@ -4,12 +4,12 @@ import "server-only";
 // error with the form's key, all reported at once.
 import { AppError } from "@/lib/errors";
 import type { TTx } from "@/lib/db";
-import { checkOutboundUrl } from "@/lib/http/execute";
 import { checkDatePattern, checkGmtDateTemplate, checkTimeZone } from "./gmt-date";
 import type { TSubscriptionInput } from "./schema";
 import { isValidSigningKey } from "./signing";
 
-export async function validateSubscription(tx: TTx, input: TSubscriptionInput, opts: { hasVerifySecret: boolean }): Promise<void> {
+/** `callbackProblem`: outboundUrlProblem(input.callbackUrl), found before the caller's transaction. */
+export async function validateSubscription(tx: TTx, input: TSubscriptionInput, opts: { hasVerifySecret: boolean; callbackProblem: string | null }): Promise<void> {
   const errors: Record<string, string[]> = {};
   const add = (key: string, message: string) => (errors[key] ??= []).push(message);
 
@@ -39,13 +39,7 @@ export async function validateSubscription(tx: TTx, input: TSubscriptionInput, o
   if (input.type === "WEBHOOK" && input.verifyMode === "STANDARD_WEBHOOKS" && input.verifySecret && !isValidSigningKey(input.verifySecret)) {
     add("verifySecret", "A Standard Webhooks secret is whsec_ followed by base64 of 24 to 64 bytes");
   }
-  if (!errors.callbackUrl) {
-    try {
-      await checkOutboundUrl(input.callbackUrl);
-    } catch (e) {
-      add("callbackUrl", !(e instanceof AppError) ? "This URL cannot be checked" : e.code === "OUTBOUND_BLOCKED" ? `Blocked by the outbound policy: ${e.message}` : e.message);
-    }
-  }
+  if (!errors.callbackUrl && opts.callbackProblem) add("callbackUrl", opts.callbackProblem);
   const keys = Object.keys(errors);
   if (keys.length) {
     throw new AppError("VALIDATION", `Check ${keys.length === 1 ? "this field" : "these fields"}: ${errors[keys[0]!]![0]}`, errors);

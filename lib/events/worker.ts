@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { TJobQueue } from "@/lib/jobs/types";
 import { deliverEvents } from "./deliver";
-import { EVENT_JOB, jobLeaseSeconds, sendDeliverJob, sendPollJob, type TDeliverJob, type TPollJob } from "./jobs";
+import { EVENT_JOB, jobLeaseSeconds, sendDeliverJobs, sendPollJobs, type TDeliverJob, type TPollJob } from "./jobs";
 import { pollSubscriptions } from "./poll";
 
 const SWEEP_BATCH = 500;
@@ -77,8 +77,8 @@ export async function sweepEventChains(now = new Date()): Promise<number> {
   });
   if (polls.length === 0 && deliveries.length === 0) return 0;
   await db.$transaction(async (tx) => {
-    for (const s of polls) await sendPollJob(tx, s.id, s.pollSeq, now);
-    for (const e of deliveries) await sendDeliverJob(tx, e.id, e.deliverySeq, now);
+    await sendPollJobs(tx, polls.map((s) => ({ subscriptionId: s.id, seq: s.pollSeq, at: now })));
+    await sendDeliverJobs(tx, deliveries.map((e) => ({ eventId: e.id, seq: e.deliverySeq, at: now })));
   });
   return polls.length + deliveries.length;
 }

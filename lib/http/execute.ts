@@ -2,7 +2,7 @@
 // the run API, OAuth token requests, polling and webhook deliveries all go through sendRequest.
 import "server-only";
 import type { Dispatcher } from "undici";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { checkDestination, getDispatcher, withConnectTimings, type TConnectTimings, type TResolve } from "./dispatcher";
 import { toAppError } from "./net-errors";
@@ -129,6 +129,20 @@ function hostOf(url: string): string {
 /** checkDestination under PATCHBAY_OUTBOUND_ALLOW: what a form checks on save (a callback URL). */
 export async function checkOutboundUrl(url: string, opts: { resolve?: TResolve } = {}): Promise<void> {
   await checkDestination(url, policyFromEnv(), opts.resolve);
+}
+
+/**
+ * checkOutboundUrl as a form's field message (null: allowed). It may resolve a host name: call it
+ * before a transaction, which holds SQLite's write lock from its start (BEGIN IMMEDIATE).
+ */
+export async function outboundUrlProblem(url: string): Promise<string | null> {
+  try {
+    await checkOutboundUrl(url);
+    return null;
+  } catch (e) {
+    if (!isAppError(e)) return "This URL cannot be checked";
+    return e.code === "OUTBOUND_BLOCKED" ? `Blocked by the outbound policy: ${e.message}` : e.message;
+  }
 }
 
 /**

@@ -23,8 +23,4 @@ export class Stragglers {
     }
     return true;
   }
-
-  get size(): number {
-    return this.running;
-  }
 }

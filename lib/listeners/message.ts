@@ -146,9 +146,10 @@ export function bodyPreview(contentType: string | null, body: Uint8Array, maxByt
   return { kind, text: kind === "json" && isJson(text) ? reindentJson(text) : text, size, truncated: false };
 }
 
-function bodyFileName(contentType: string): string {
+/** A file extension for a body by its declared content type: json, xml, txt or bin. */
+export function bodyExtension(contentType: string | null): string {
   const kind = declaredKind(contentType);
-  return `message.${kind === "json" ? "json" : kind === "xml" ? "xml" : kind === "text" ? "txt" : "bin"}`;
+  return kind === "json" ? "json" : kind === "xml" ? "xml" : kind === "text" ? "txt" : "bin";
 }
 
 /**
@@ -166,6 +167,6 @@ export function curlExample(input: {
   const lines = [`curl -X ${/^[A-Z]+$/.test(method) ? method : shellQuote(method)} ${shellQuote(url)}`];
   if (withBody) lines.push(`-H ${shellQuote(`Content-Type: ${contentType}`)}`);
   lines.push(...curlAuthArgs(auth));
-  if (withBody) lines.push(`--data-binary @${bodyFileName(contentType)}`);
+  if (withBody) lines.push(`--data-binary @message.${bodyExtension(contentType)}`);
   return lines.join(" \\\n  ");
 }

@@ -9,13 +9,14 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { createServer, request, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { ZAuthConfigInput } from "@/lib/auth-configs/schema";
 import type { TDb } from "@/lib/db";
 import { generateSigningKey } from "@/lib/events/signing";
 import { ZSubscriptionInput } from "@/lib/events/schema";
+import { rawRequest, type TRawAnswer, type TRawRequest } from "@/lib/testing/raw-request";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { REDACTED } from "./message";
 import { ZListenerInput, type TListenerFormValues } from "./schema";
@@ -62,36 +63,7 @@ async function createListener(path: string, extra: Partial<TListenerFormValues> 
   return (await store.createListener(parsed.data, actor)).id;
 }
 
-type TAnswer = { status: number; headers: Record<string, string | string[] | undefined>; json: { id?: string; error?: { code?: string; message?: string } } | null; text: string };
-
-/** Sends one request with the path exactly as given; `chunked` leaves Content-Length out. */
-function send(path: string, opts: { method?: string; body?: string | Buffer; headers?: Record<string, string>; chunked?: boolean } = {}): Promise<TAnswer> {
-  const body = opts.body === undefined ? undefined : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body);
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { ...opts.headers };
-    if (body && !opts.chunked) headers["content-length"] = body.length;
-    const req = request({ host: "127.0.0.1", port, method: opts.method ?? "POST", path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json: TAnswer["json"] = null;
-        try {
-          json = JSON.parse(text) as TAnswer["json"];
-        } catch {
-          json = null;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, json, text });
-      });
-    });
-    // The server may answer (413) and close before the whole body is written: the answer counts.
-    req.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" || e.code === "ECONNRESET" ? undefined : reject(e)));
-    if (body && opts.chunked) {
-      for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.subarray(i, i + 16 * 1024));
-      req.end();
-    } else req.end(body);
-  });
-}
+const send = (path: string, opts?: TRawRequest): Promise<TRawAnswer> => rawRequest(port, path, opts);
 
 const hook = (path: string) => `/api/hooks/${path}`;
 const messagesOf = (listenerId: string) => db.inboundMessage.findMany({ where: { listenerId }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }], omit: { body: false } });
@@ -193,7 +165,7 @@ describe("accepted messages", () => {
   test("300 senders at concurrency 50: every 202 id stored exactly once, count of 202s = count of rows", async () => {
     const id = await createListener("acc6/many", { target: "FORWARD", callbackUrl: "http://127.0.0.1:9/x" });
     const total = 300;
-    const answers: TAnswer[] = [];
+    const answers: TRawAnswer[] = [];
     let next = 0;
     await Promise.all(
       Array.from({ length: 50 }, async () => {
@@ -221,7 +193,7 @@ describe("sender authentication", () => {
   const basic = (userPass: string) => `Basic ${Buffer.from(userPass).toString("base64")}`;
 
   /** The 401s all say the same: the code and message, nothing naming the part that was wrong. */
-  function assertVague(res: TAnswer, label: string): void {
+  function assertVague(res: TRawAnswer, label: string): void {
     assert.equal(res.status, 401, `${label}: ${res.text}`);
     assert.equal(res.json?.error?.code, "UNAUTHENTICATED", label);
     assert.equal(res.json?.error?.message, "The request could not be authenticated.", label);
@@ -475,7 +447,7 @@ describe("group commit", () => {
     const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => storeMessage(message(i === 17 ? "no-such-listener" : id, i))));
     const failed = results.flatMap((r, i) => (r.status === "rejected" ? [i] : []));
     assert.deepEqual(failed, [17], "only the write at fault fails");
-    const { driverErrorKind } = await import("@/lib/group-commit");
+    const { driverErrorKind } = await import("@/lib/db");
     const reason = (results[17] as PromiseRejectedResult).reason;
     assert.equal(driverErrorKind(reason), "ForeignKeyConstraintViolation", "a gone listener (answered 404 by receive.ts)");
     const ids = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));

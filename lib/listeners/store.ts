@@ -4,10 +4,11 @@ import "server-only";
 // authentication and the forward's signing key, and audits without secret values.
 import { audit, type TActor } from "@/lib/audit";
 import { invalidate } from "@/lib/cache/invalidation";
-import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
+import { getDb, isUniqueViolation, rethrowNameTaken, uniqueViolationFields, type TTx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { checkOutboundUrl } from "@/lib/http/execute";
+import { outboundUrlProblem } from "@/lib/http/execute";
+import { pathParamNames } from "@/lib/http/build-request";
 import { isValidSigningKey } from "@/lib/events/signing";
 import { sealSecret } from "@/lib/secrets";
 import { sendHandOffJobs } from "./jobs";
@@ -141,6 +142,11 @@ export function listListeners(): Promise<TListenerDetail[]> {
   return listenerDetails({});
 }
 
+/** Whether the listener exists (without the figures getListener counts). */
+export async function listenerExists(id: string): Promise<boolean> {
+  return (await getDb().listener.findUnique({ where: { id }, select: { id: true } })) !== null;
+}
+
 export async function getListener(id: string): Promise<TListenerDetail | null> {
   return (await listenerDetails({ id }))[0] ?? null;
 }
@@ -152,27 +158,12 @@ export async function listenerChoices(): Promise<{ connectors: Array<{ id: strin
     db.connector.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, urlTemplate: true } }),
     db.environment.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
   ]);
-  return { connectors: connectors.map((c) => ({ id: c.id, name: c.name, pathParams: pathParamsOf(c.urlTemplate) })), environments };
+  return { connectors: connectors.map((c) => ({ id: c.id, name: c.name, pathParams: pathParamNames(c.urlTemplate) })), environments };
 }
 
-/** The {name} placeholders of a connector's URL ({{VAR}} are environment variables, not parameters). */
-export function pathParamsOf(urlTemplate: string): string[] {
-  return [...new Set([...urlTemplate.replace(/\{\{[^}]*\}\}/g, "").matchAll(/\{([A-Za-z0-9_.-]+)\}/g)].map((m) => m[1]!))];
-}
-
-/**
- * The forward target's callback URL against the outbound policy (it may resolve a host name), as a
- * field message. Checked before the transaction: a transaction holds SQLite's write lock from its
- * start (BEGIN IMMEDIATE), and every inbound message waits for it meanwhile.
- */
+/** The forward target's callback URL against the outbound policy, before the transaction (outboundUrlProblem). */
 async function callbackProblemOf(input: TListenerInput): Promise<string | null> {
-  if (input.target !== "FORWARD") return null;
-  try {
-    await checkOutboundUrl(input.callbackUrl);
-    return null;
-  } catch (e) {
-    return !(e instanceof AppError) ? "This URL cannot be checked" : e.code === "OUTBOUND_BLOCKED" ? `Blocked by the outbound policy: ${e.message}` : e.message;
-  }
+  return input.target === "FORWARD" ? outboundUrlProblem(input.callbackUrl) : null;
 }
 
 /** Server-side checks after the zod schema; every problem a field error with the form's key. */
@@ -198,7 +189,7 @@ async function validateListener(tx: TTx, input: TListenerInput, opts: { id: stri
     // A form body has named parts: a message's body cannot become one.
     else if (connector.bodyType === "FORM") add("connectorId", "This connector takes a form body: choose one with a JSON body or none");
     else {
-      const params = pathParamsOf(connector.urlTemplate);
+      const params = pathParamNames(connector.urlTemplate);
       input.mapping.forEach((m, i) => {
         // Credentials are stored redacted: mapped on, they would pass "[redacted]".
         if (m.from === "header" && isRedactedHeader(m.name, input.auth)) add(`mapping.${i}.name`, "This header carries credentials and is not kept: map another one");
@@ -295,14 +286,8 @@ export async function updateListener(id: string, input: TListenerInput, actor: T
   }
 }
 
-/** The columns of a unique violation: meta.target without a driver adapter, the adapter's constraint fields with one (libsql). */
-function uniqueFieldsOf(e: unknown): string {
-  const meta = (e as { meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } } }).meta;
-  return `${String(meta?.target ?? "")} ${String(meta?.driverAdapterError?.cause?.constraint?.fields ?? "")}`;
-}
-
 function rethrowPathOrName(e: unknown): never {
-  if (e && typeof e === "object" && "code" in e && e.code === "P2002" && uniqueFieldsOf(e).includes("pathKey")) {
+  if (isUniqueViolation(e) && uniqueViolationFields(e).includes("pathKey")) {
     throw new AppError("CONFLICT", "A listener with this path already exists.", { path: ["This path is already used"] });
   }
   rethrowNameTaken(e, "A listener");

@@ -6,7 +6,7 @@ import "server-only";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { getMessage, listMessages, type TMessageRow } from "@/lib/listeners/queries";
-import { getListener, listListeners, type TListenerDetail } from "@/lib/listeners/store";
+import { listenerExists, listListeners, type TListenerDetail } from "@/lib/listeners/store";
 import type { TRoute } from "../context";
 import { decodeCursor, pageOf } from "../paging";
 import { ZListener, ZListenersPage, ZListenersQuery, ZMessageDetail, ZMessagesPage, ZMessagesQuery } from "../schemas-listeners";
@@ -102,7 +102,7 @@ export const listenerRoutes: TRoute[] = [
     },
     handler: async ({ params, query }) => {
       const q = query as z.infer<typeof ZMessagesQuery>;
-      if (!(await getListener(params.id))) throw listenerNotFound();
+      if (!(await listenerExists(params.id))) throw listenerNotFound();
       const page = await listMessages(params.id, { status: q.status, limit: q.limit, cursor: q.cursor });
       return { body: { items: page.items.map(messageView), nextCursor: page.nextCursor } };
     },

@@ -1,18 +1,10 @@
 // GET /listeners/{id}/{messageId}/raw — a stored message's body exactly as received, for signed-in
 // users, always as a download: never sniffed, never rendered in Patchbay's origin.
 import { getCurrentUser } from "@/lib/auth/session";
+import { bodyExtension } from "@/lib/listeners/message";
 import { getMessage } from "@/lib/listeners/queries";
 
 export const dynamic = "force-dynamic";
-
-/** The file's extension by the declared content type (as lib/listeners/message.ts reads it). */
-function extensionOf(contentType: string | null): string {
-  const mime = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (mime === "application/json" || mime.endsWith("+json")) return "json";
-  if (mime === "text/xml" || mime === "application/xml" || mime.endsWith("+xml")) return "xml";
-  if (mime.startsWith("text/") || mime === "application/x-www-form-urlencoded") return "txt";
-  return "bin";
-}
 
 export async function GET(_req: Request, ctx: { params: Promise<{ id: string; messageId: string }> }) {
   const user = await getCurrentUser();
@@ -26,7 +18,7 @@ export async function GET(_req: Request, ctx: { params: Promise<{ id: string; me
   return new Response(new Uint8Array(m.body), {
     headers: {
       "Content-Type": "application/octet-stream",
-      "Content-Disposition": `attachment; filename="message-${name}.${extensionOf(m.contentType)}"`,
+      "Content-Disposition": `attachment; filename="message-${name}.${bodyExtension(m.contentType)}"`,
       "Content-Length": String(m.body.byteLength),
       "X-Content-Type-Options": "nosniff",
       "Content-Security-Policy": "default-src 'none'; sandbox",
