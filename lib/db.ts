@@ -1,9 +1,13 @@
 import "server-only";
-// The Prisma client (JS engine over the libsql driver adapter). Ciphertext and password hashes
-// are omitted from every query by default; code that needs them opts in with `omit: { x: false }`.
+// The Prisma client (JS engine over a driver adapter): the embedded SQLite (libsql) or PostgreSQL
+// (SPEC §12), chosen by DATABASE_URL. Both clients come from the same models (prisma/postgres is
+// derived from prisma/schema.prisma), so one type serves both. Ciphertext and password hashes are
+// omitted from every query by default; code that needs them opts in with `omit: { x: false }`.
 import { PatchbayLibSQL } from "@/lib/sqlite-adapter";
+import { createPgAdapter } from "@/lib/pg-adapter";
 import { PrismaClient } from "@/generated/prisma/client";
-import { databaseUrl, ensureDataDir } from "@/lib/env";
+import { PrismaClient as PgPrismaClient } from "@/generated/prisma-pg/client";
+import { databaseUrl, ensureDataDir, env, isPostgresUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 export const DEFAULT_OMIT = {
@@ -17,17 +21,44 @@ export const DEFAULT_OMIT = {
   inboundMessage: { body: true },
 } as const;
 
-export function createPrismaClient(url: string) {
+function createSqliteClient(url: string) {
   return new PrismaClient({ adapter: new PatchbayLibSQL({ url }), omit: DEFAULT_OMIT });
 }
 
-export type TDb = ReturnType<typeof createPrismaClient>;
+export type TDb = ReturnType<typeof createSqliteClient>;
+
+/**
+ * A client for `url`: postgres:// or postgresql:// open PostgreSQL through a pool of `poolSize`
+ * connections, anything else SQLite. The PostgreSQL client is typed as the SQLite one: the models
+ * and their operations are the same; the few provider differences are in dialect-aware helpers
+ * (textContains, lib/runs/queries.ts).
+ */
+export function createPrismaClient(url: string, opts: { poolSize?: number; application?: string } = {}): TDb {
+  if (isPostgresUrl(url)) {
+    const adapter = createPgAdapter(url, { max: opts.poolSize ?? 10, application: opts.application });
+    return new PgPrismaClient({ adapter, omit: DEFAULT_OMIT }) as unknown as TDb;
+  }
+  return createSqliteClient(url);
+}
+
+/** The SQL dialect of this process's database. */
+export function dialect(): "sqlite" | "postgres" {
+  return isPostgresUrl(databaseUrl()) ? "postgres" : "sqlite";
+}
+
+/**
+ * A substring filter that ignores case on both databases: SQLite's LIKE already does (for ASCII),
+ * PostgreSQL needs mode "insensitive" (which the SQLite client's types do not know).
+ */
+export function textContains(q: string): { contains: string } {
+  return (dialect() === "postgres" ? { contains: q, mode: "insensitive" } : { contains: q }) as { contains: string };
+}
 
 const globalForDb = globalThis as unknown as { patchbayDb?: TDb };
 
 function init(): TDb {
   ensureDataDir();
-  return createPrismaClient(databaseUrl());
+  return createPrismaClient(databaseUrl(), { poolSize: env().PATCHBAY_DB_POOL_SIZE, application: `patchbay-${env().PATCHBAY_ROLE}` });
 }
 
 /** Lazily created so that `next build` never opens the database. */

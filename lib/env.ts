@@ -27,9 +27,17 @@ const ZEnv = z.object({
   PATCHBAY_DATA_DIR: z.string().default("./data"),
   DATABASE_URL: z
     .string()
-    // PostgreSQL (SPEC §12) arrives with the scale-out mode; until then only SQLite/libsql.
-    .regex(/^(file:|libsql:)/, "must start with file: or libsql: (PostgreSQL is not supported yet)")
+    // SQLite (embedded default) or PostgreSQL for scale-out (SPEC §12).
+    .regex(/^(file:|libsql:|postgres:\/\/|postgresql:\/\/)/i, "must start with file:, libsql:, postgres:// or postgresql://")
     .optional(),
+  /** Connections of this process's PostgreSQL pool (SPEC §12); SQLite uses one. */
+  PATCHBAY_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  /**
+   * What this process does (SPEC §12): all = web and background work (default), web = UI,
+   * /api/v1 and hooks without background work, worker = background work with only /healthz and
+   * /readyz on PORT. web and worker need PostgreSQL.
+   */
+  PATCHBAY_ROLE: z.enum(["all", "web", "worker"]).default("all"),
   PATCHBAY_SECRET_KEY: keyText.optional(),
   PATCHBAY_SECRET_KEYS_OLD: z
     .string()
@@ -100,6 +108,11 @@ export function env(): TEnv {
       "Invalid Patchbay configuration:\n  PATCHBAY_ADMIN_PASSWORD: required when PATCHBAY_ADMIN_EMAIL is set",
     );
   }
+  if (parsed.data.PATCHBAY_ROLE !== "all" && !isPostgresUrl(parsed.data.DATABASE_URL ?? "")) {
+    throw new Error(
+      `Invalid Patchbay configuration:\n  PATCHBAY_ROLE: ${parsed.data.PATCHBAY_ROLE} needs PostgreSQL (DATABASE_URL=postgres://…); the embedded SQLite database runs one process with PATCHBAY_ROLE=all`,
+    );
+  }
   // Without PATCHBAY_URL the base URL (and the OAuth2 Redirect URL) follows PORT.
   cached = { ...parsed.data, PATCHBAY_URL: publicUrlOf(parsed.data.PATCHBAY_URL, parsed.data.PORT) };
   // Libraries that read their own variables get them from here: Prisma's schema needs DATABASE_URL
@@ -137,5 +150,10 @@ export function ensureDataDir(): string {
 
 export function databaseUrl(): string {
   return databaseUrlFor(env());
+}
+
+/** postgres:// and postgresql:// select PostgreSQL (SPEC §12); file: and libsql: the embedded SQLite. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
 }
 

@@ -1,24 +1,75 @@
-// A throw-away SQLite database with every committed migration applied, for unit tests that need
-// real persistence. Never used by the app itself.
+// A throw-away database with every committed migration applied, for unit tests that need real
+// persistence: a SQLite file by default; with PATCHBAY_TEST_PG_URL (the superuser URL of a
+// throw-away cluster, lib/testing/pg-cluster.ts — npm test sets it for its PostgreSQL pass) a new
+// PostgreSQL database in that cluster. Never used by the app itself.
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createClient } from "@libsql/client";
+import pg from "pg";
 import { createPrismaClient, type TDb } from "@/lib/db";
 
 export type TTempDb = { url: string; dir: string; db: TDb; cleanup: () => Promise<void> };
 
+/** The PostgreSQL cluster the tests run against, if any (npm test's PostgreSQL pass). */
+export function testPgUrl(): string | undefined {
+  return process.env.PATCHBAY_TEST_PG_URL || undefined;
+}
+
+async function migrationScripts(folder: string): Promise<string[]> {
+  const names = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  if (names.length === 0) throw new Error(`no migrations found in ${folder}`);
+  return Promise.all(names.map((name) => readFile(path.join(folder, name, "migration.sql"), "utf8")));
+}
+
+/** A new database in the cluster at `adminUrl` with the PostgreSQL migrations applied; its URL. */
+export async function createPgTestDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix.replace(/[^a-z0-9]+/gi, "_").toLowerCase()}${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const sql of await migrationScripts(path.join(process.cwd(), "prisma", "postgres", "migrations"))) await client.query(sql);
+  } finally {
+    await client.end();
+  }
+  const drop = async () => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  };
+  return { url, drop };
+}
+
 export async function createTempDatabase(prefix = "patchbay-test-"): Promise<TTempDb> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  const url = `file:${path.join(dir, "test.db")}`;
-  const migrations = path.join(process.cwd(), "prisma", "migrations");
-  const client = createClient({ url });
-  try {
-    const names = (await readdir(migrations, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-    if (names.length === 0) throw new Error("no migrations found");
-    for (const name of names) await client.executeMultiple(await readFile(path.join(migrations, name, "migration.sql"), "utf8"));
-  } finally {
-    client.close();
+  const pgAdmin = testPgUrl();
+  let url: string;
+  let drop = async () => {};
+  if (pgAdmin) {
+    ({ url, drop } = await createPgTestDatabase(pgAdmin, prefix));
+  } else {
+    url = `file:${path.join(dir, "test.db")}`;
+    const client = createClient({ url });
+    try {
+      for (const sql of await migrationScripts(path.join(process.cwd(), "prisma", "migrations"))) await client.executeMultiple(sql);
+    } finally {
+      client.close();
+    }
   }
   const db = createPrismaClient(url);
   return {
@@ -27,6 +78,7 @@ export async function createTempDatabase(prefix = "patchbay-test-"): Promise<TTe
     db,
     cleanup: async () => {
       await db.$disconnect();
+      await drop();
       await rm(dir, { recursive: true, force: true });
     },
   };
