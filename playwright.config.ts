@@ -16,6 +16,14 @@ process.env.PATCHBAY_E2E_OAUTH_PORT ??= freePort();
 const port = process.env.PATCHBAY_E2E_PORT;
 process.env.PATCHBAY_E2E_DATA_DIR ??= `/tmp/patchbay-e2e-${port}`;
 process.env.PATCHBAY_E2E_CERT_DIR ??= `${process.env.PATCHBAY_E2E_DATA_DIR}-certs`;
+// The app's database: a SQLite file in the data folder, or, with PATCHBAY_E2E_PG_URL (the superuser
+// URL of a throw-away PostgreSQL cluster — npm test's PostgreSQL pass), a database of its own there.
+if (!process.env.PATCHBAY_E2E_DATABASE_URL) {
+  const admin = process.env.PATCHBAY_E2E_PG_URL;
+  const pgUrl = admin ? new URL(admin) : null;
+  if (pgUrl) pgUrl.pathname = `/patchbay_e2e_${port}`;
+  process.env.PATCHBAY_E2E_DATABASE_URL = pgUrl ? pgUrl.toString() : `file:${process.env.PATCHBAY_E2E_DATA_DIR}/e2e.db`;
+}
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({

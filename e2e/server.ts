@@ -1,15 +1,28 @@
 // Starts the built app for e2e as `npm start` runs it (server.ts: the lean /api/v1 handler and
-// Next in one process): a fresh data folder and database, migrations applied.
+// Next in one process): a fresh data folder and database (SQLite, or PostgreSQL in npm test's
+// second pass), migrations applied.
 import { execFileSync, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, rmSync } from "node:fs";
+import pg from "pg";
 
 const port = process.env.PATCHBAY_E2E_PORT;
 const dataDir = process.env.PATCHBAY_E2E_DATA_DIR;
-if (!port || !dataDir || !dataDir.startsWith("/tmp/patchbay-e2e-")) {
-  throw new Error("e2e/server.ts is started by playwright.config.ts, which sets its port and data folder");
+const databaseUrl = process.env.PATCHBAY_E2E_DATABASE_URL;
+if (!port || !dataDir || !dataDir.startsWith("/tmp/patchbay-e2e-") || !databaseUrl) {
+  throw new Error("e2e/server.ts is started by playwright.config.ts, which sets its port, data folder and database");
 }
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
+// PostgreSQL: a fresh database of this run's own in the test cluster.
+if (databaseUrl.startsWith("postgres")) {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (!/^patchbay_e2e_\d+$/.test(name)) throw new Error(`unexpected e2e database ${name}`);
+  const admin = new pg.Client({ connectionString: process.env.PATCHBAY_E2E_PG_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+}
 
 const env = {
   ...process.env,
@@ -17,7 +30,7 @@ const env = {
   NEXT_TELEMETRY_DISABLED: "1",
   CHECKPOINT_DISABLE: "1",
   PATCHBAY_DATA_DIR: dataDir,
-  DATABASE_URL: `file:${dataDir}/e2e.db`,
+  DATABASE_URL: databaseUrl,
   PORT: port,
   PATCHBAY_HOST: "127.0.0.1",
   PATCHBAY_URL: `http://127.0.0.1:${port}`,

@@ -9,7 +9,7 @@ import { TtlCache } from "@/lib/cache/ttl-cache";
 import { getDb } from "@/lib/db";
 import { callShapeOf, runPath } from "./call-shape";
 import { authConfigIdOf } from "./run";
-import { getConnector, type TConnectorView } from "./store";
+import { connectorSearch, getConnector, type TConnectorView } from "./store";
 
 // The shapes are the API's contract (lib/api/schemas.ts, also in the OpenAPI document).
 export type TConnectorSummary = z.infer<typeof ZConnectorSummary>;
@@ -20,7 +20,7 @@ export async function connectorsPage(opts: { q?: string; serviceId?: string; lim
   const and: Prisma.ConnectorWhereInput[] = [afterNameCursor(opts.cursor)];
   if (opts.serviceId) and.push({ serviceId: opts.serviceId });
   if (opts.q) {
-    and.push({ OR: [{ name: { contains: opts.q } }, { description: { contains: opts.q } }, { method: { contains: opts.q.toUpperCase() } }, { service: { name: { contains: opts.q } } }] });
+    and.push(connectorSearch(opts.q));
   }
   const rows = await getDb().connector.findMany({
     where: { AND: and },

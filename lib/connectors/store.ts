@@ -5,7 +5,7 @@ import { invalidate } from "@/lib/cache/invalidation";
 import { audit, type TActor } from "@/lib/audit";
 import { authHeaderName } from "@/lib/auth-configs/runtime";
 import { authConfigInputs } from "@/lib/auth-configs/store";
-import { getDb, rethrowNameTaken, type TTx } from "@/lib/db";
+import { getDb, rethrowNameTaken, textContains, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TMappingRow } from "./mapping";
 import type { TConnectorInput, TConnectorListQuery } from "./schema";
@@ -24,19 +24,15 @@ export type TConnectorRow = {
   createdAt: string;
 };
 
+/** The Connectors list's search: name, description, method or service name, ignoring case. */
+export function connectorSearch(q: string): Prisma.ConnectorWhereInput {
+  return { OR: [{ name: textContains(q) }, { description: textContains(q) }, { method: { contains: q.toUpperCase() } }, { service: { name: textContains(q) } }] };
+}
+
 export async function listConnectors(query: TConnectorListQuery) {
   const where: Prisma.ConnectorWhereInput = {
     ...(query.serviceId ? { serviceId: query.serviceId } : {}),
-    ...(query.q
-      ? {
-          OR: [
-            { name: { contains: query.q } },
-            { description: { contains: query.q } },
-            { method: { contains: query.q.toUpperCase() } },
-            { service: { name: { contains: query.q } } },
-          ],
-        }
-      : {}),
+    ...(query.q ? connectorSearch(query.q) : {}),
   };
   const dir = query.sort.startsWith("-") ? "desc" : "asc";
   const orderBy: Prisma.ConnectorOrderByWithRelationInput[] =

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { TDb } from "@/lib/db";
+import { dialect, type TDb } from "@/lib/db";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import type { TRunEntry } from "./log";
 import { bucketRuns, rangeWindow, type TRange, type TRunPoint, type TRunStats } from "./stats";
@@ -162,9 +162,16 @@ describe("runStats", () => {
   });
 });
 
-// Many runs, written in one statement each (json_each) in the given order, so that rowids follow it.
+// Many runs, written in one statement each (SQLite's json_each, PostgreSQL's json_array_elements)
+// in the given order, so that SQLite's rowids follow it.
 async function insertRuns(prefix: string, rows: (TRunPoint & { at: number; connectorId: string })[]) {
   const json = JSON.stringify(rows.map((r) => [r.connectorId, new Date(r.at).toISOString().replace("Z", "+00:00"), r.status, r.durationMs]));
+  if (dialect() === "postgres") {
+    await db.$executeRaw`INSERT INTO "Run" ("id", "at", "source", "connectorId", "connectorName", "status", "durationMs", "requestBytes", "responseBytes")
+      SELECT ${prefix} || "ord"::text, ("v"->>1)::timestamptz AT TIME ZONE 'UTC', 'api', "v"->>0, 'Generated', ("v"->>2)::int, ("v"->>3)::int, 0, 0
+      FROM json_array_elements(${json}::json) WITH ORDINALITY AS "t"("v", "ord")`;
+    return;
+  }
   await db.$executeRaw`INSERT INTO "Run" ("id", "at", "source", "connectorId", "connectorName", "status", "durationMs", "requestBytes", "responseBytes")
     SELECT ${prefix} || "key", json_extract("value", '$[1]'), 'api', json_extract("value", '$[0]'), 'Generated', json_extract("value", '$[2]'), json_extract("value", '$[3]'), 0, 0
     FROM json_each(${json})`;

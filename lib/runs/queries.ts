@@ -3,7 +3,7 @@ import "server-only";
 // the last 24 hours or 7 days. Runs have no foreign keys (they outlive users and tokens), so names
 // are looked up by id in a second query and may be gone.
 import { Prisma } from "@/generated/prisma/client";
-import { getDb } from "@/lib/db";
+import { dialect, getDb } from "@/lib/db";
 import type { TRunSource } from "./log";
 import { RANGES, rangeWindow, summarizeRuns, type TDurationSample, type THourCounts, type TRange, type TRunStats } from "./stats";
 
@@ -85,11 +85,13 @@ export async function recentRuns(connectorId: string, limit = 20): Promise<TRece
  * rowid pattern cannot read more than ~20,000 durations per range.
  *
  * Portability: identifiers are quoted and values are parameters; the counts (SUM of CASE, GROUP BY)
- * and LIMIT are standard. A PostgreSQL port (SPEC §12) must change the hour key (here `at` is
- * ISO 8601 text like 2026-12-03T20:24:42.070+00:00, so its first 13 characters; there
- * to_char("at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24') or date_trunc('hour', "at")) and the hash
- * (PostgreSQL has no rowid: hashtext("id") & 16777215, or a sequence column); the driver there is
- * asynchronous, so the slices would only bound each statement's length.
+ * and LIMIT are standard. Two expressions differ by database (SPEC §12):
+ * - the hour key: in SQLite `at` is ISO 8601 text like 2026-12-03T20:24:42.070+00:00, so its first
+ *   13 characters; in PostgreSQL a timestamp (UTC, as Prisma writes it) formatted the same way;
+ * - the hash: PostgreSQL has no rowid, so the mixed bits of the id (hashtext, low 24 bits) — as
+ *   even, deterministic and nested as the rowid hash; it reads the id from the table (the index on
+ *   ("connectorId", "at") does not hold it), which PostgreSQL's asynchronous driver makes cheaper
+ *   to bear: the slices there only bound each statement's length.
  */
 
 const HOUR = 3_600_000;
@@ -100,8 +102,9 @@ const SLICE_ROWS = 20_000;
 const SLICE_DRAWN = 2_000;
 const MAX_SLICE_HOURS = 6;
 const HASH_MOD = 16_777_216;
-const HASH = Prisma.sql`((rowid * 10368889) % 16777216)`;
-const HOUR_KEY = Prisma.sql`substr("at", 1, 13)`;
+const SQLITE = { hash: Prisma.sql`((rowid * 10368889) % 16777216)`, hourKey: Prisma.sql`substr("at", 1, 13)` };
+const POSTGRES = { hash: Prisma.sql`(hashtext("id") & 16777215)`, hourKey: Prisma.sql`to_char("at", 'YYYY-MM-DD"T"HH24')` };
+const sql = () => (dialect() === "postgres" ? POSTGRES : SQLITE);
 
 type THour = THourCounts & { count: number };
 type TSampled = TDurationSample & { hash: number };
@@ -119,6 +122,7 @@ const hourKey = (hour: number) => new Date(hour).toISOString().slice(0, 13);
 /** Exact outcome counts per hour of [from, to) (whole hours); hours without runs are absent. */
 async function hourCounts(where: Prisma.Sql, from: number, to: number): Promise<Map<number, THour>> {
   const db = getDb();
+  const HOUR_KEY = sql().hourKey;
   const hours = new Map<number, THour>();
   let sliceHours = 1; // the rate is not known yet
   for (let start = from; start < to; ) {
@@ -169,6 +173,7 @@ function sampleThresholds(hours: Map<number, THour>, from: number, to: number): 
 /** The durations of the runs of [from, to) that the thresholds draw (all of an hour without one). */
 async function durationSample(where: Prisma.Sql, hours: Map<number, THour>, thresholds: Map<number, number>, from: number, to: number): Promise<TSampled[]> {
   const db = getDb();
+  const { hash: HASH, hourKey: HOUR_KEY } = sql();
   const busy = [...hours.values()].filter((h) => h.hour >= from && h.hour < to && h.count > 0).sort((a, b) => a.hour - b.hour);
   const drawn = (h: THour) => {
     const t = thresholds.get(h.hour);
@@ -190,7 +195,8 @@ async function durationSample(where: Prisma.Sql, hours: Map<number, THour>, thre
       const t = thresholds.get(h.hour);
       if (t !== undefined) whens.push(Prisma.sql`WHEN ${hourKey(h.hour)} THEN ${t}`);
     }
-    const draw = whens.length ? Prisma.sql`AND ${HASH} < CASE ${HOUR_KEY} ${Prisma.join(whens, " ")} ELSE ${HASH_MOD} END` : Prisma.empty;
+    // CAST: PostgreSQL types a CASE of parameters alone as text.
+    const draw = whens.length ? Prisma.sql`AND ${HASH} < CAST(CASE ${HOUR_KEY} ${Prisma.join(whens, " ")} ELSE ${HASH_MOD} END AS INTEGER)` : Prisma.empty;
     const rows = await db.$queryRaw<{ hour: string; durationMs: number | bigint; hash: number | bigint }[]>`
       SELECT ${HOUR_KEY} AS "hour", "durationMs", ${HASH} AS "hash"
       FROM "Run" WHERE ${where} "at" >= ${new Date(slice[0].hour)} AND "at" < ${new Date(slice[slice.length - 1].hour + HOUR)} ${draw}

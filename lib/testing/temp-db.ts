@@ -1,7 +1,6 @@
 // A throw-away database with every committed migration applied, for unit tests that need real
-// persistence: a SQLite file by default; with PATCHBAY_TEST_PG_URL (the superuser URL of a
-// throw-away cluster, lib/testing/pg-cluster.ts — npm test sets it for its PostgreSQL pass) a new
-// PostgreSQL database in that cluster. Never used by the app itself.
+// persistence: a SQLite file by default, or a new PostgreSQL database in the test cluster
+// (lib/testing/pg-cluster.ts; see onPostgres). Never used by the app itself.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -9,12 +8,17 @@ import path from "node:path";
 import { createClient } from "@libsql/client";
 import pg from "pg";
 import { createPrismaClient, type TDb } from "@/lib/db";
+import { testPgCluster } from "./pg-cluster";
 
 export type TTempDb = { url: string; dir: string; db: TDb; cleanup: () => Promise<void> };
 
-/** The PostgreSQL cluster the tests run against, if any (npm test's PostgreSQL pass). */
-export function testPgUrl(): string | undefined {
-  return process.env.PATCHBAY_TEST_PG_URL || undefined;
+/**
+ * Whether temporary databases are PostgreSQL ones: PATCHBAY_TEST_DATABASE=postgres (npm test's
+ * second pass) or =sqlite; unset, PostgreSQL when a cluster is named (PATCHBAY_TEST_PG_URL).
+ */
+function onPostgres(): boolean {
+  const chosen = process.env.PATCHBAY_TEST_DATABASE;
+  return chosen ? chosen === "postgres" : !!process.env.PATCHBAY_TEST_PG_URL;
 }
 
 async function migrationScripts(folder: string): Promise<string[]> {
@@ -57,7 +61,7 @@ export async function createPgTestDatabase(adminUrl: string, prefix: string): Pr
 
 export async function createTempDatabase(prefix = "patchbay-test-"): Promise<TTempDb> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  const pgAdmin = testPgUrl();
+  const pgAdmin = onPostgres() ? await testPgCluster() : undefined;
   let url: string;
   let drop = async () => {};
   if (pgAdmin) {
