@@ -73,7 +73,52 @@ export function createPgPool(url: string, opts: { max?: number; application?: st
   } as pg.PoolConfig);
 }
 
+type TQuery = { sql: string; args: unknown[]; argTypes: Array<{ scalarType?: string } | undefined> };
+
+const NUL = /\u0000/g;
+/** A JSON text's \u0000 escapes (not an escaped backslash followed by "u0000"). */
+const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000 (SQLite can): a parameter holding one fails the
+ * whole statement ("invalid byte sequence for encoding UTF8: 0x00"), and with it, say, the record
+ * of a hand-off whose upstream answered with a NUL in its error text. Such characters are stored
+ * as U+FFFD, the replacement character, in text and in JSON alike.
+ */
+export function withoutNul(value: unknown, json: boolean): unknown {
+  if (typeof value === "string") {
+    const text = value.includes("\u0000") ? value.replace(NUL, "\uFFFD") : value;
+    return json && text.includes("\\u0000") ? text.replace(NUL_ESCAPE, "$1\\ufffd") : text;
+  }
+  if (Array.isArray(value)) return value.map((v) => withoutNul(v, json));
+  return value;
+}
+
+function sanitized(q: TQuery): TQuery {
+  let args: unknown[] | undefined;
+  q.args.forEach((a, i) => {
+    const clean = withoutNul(a, q.argTypes[i]?.scalarType === "json");
+    if (clean !== a) (args ??= [...q.args])[i] = clean;
+  });
+  return args ? { ...q, args } : q;
+}
+
+/** The adapter (or a transaction of it) with every statement's parameters passed through withoutNul. */
+function nulSafe<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      const value = Reflect.get(t, prop, receiver);
+      if (prop === "queryRaw" || prop === "executeRaw") return (q: TQuery) => (value as (q: TQuery) => unknown).call(t, sanitized(q));
+      if (prop === "startTransaction") return async (...a: unknown[]) => nulSafe(await (value as (...a: unknown[]) => Promise<object>).apply(t, a));
+      return typeof value === "function" ? value.bind(t) : value;
+    },
+  });
+}
+
 /** Prisma's PostgreSQL adapter over such a pool. */
 export function createPgAdapter(url: string, opts: { max?: number; application?: string } = {}): PrismaPg {
-  return new PrismaPg(createPgPool(url, opts), { disposeExternalPool: true });
+  const factory = new PrismaPg(createPgPool(url, opts), { disposeExternalPool: true });
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => nulSafe(await connect());
+  return factory;
 }

@@ -1,0 +1,135 @@
+// npm run db:copy -- --to <DATABASE_URL> [--from <DATABASE_URL>]
+// Copies Patchbay's data from one database to another — typically from the embedded SQLite file to
+// PostgreSQL when scaling out (README, "Scale-out"), or back. --from defaults to DATABASE_URL.
+//
+// - The target is migrated first (prisma migrate deploy with its provider's migrations) and must be
+//   empty; the source must have every migration of this build applied (the same schema).
+// - Rows are copied model by model in foreign-key order, in batches, as they are: secrets stay
+//   encrypted with the same key (their ciphertext is bound to model, field and row id, which are
+//   kept), so the target deployment needs the same PATCHBAY_SECRET_KEY (or data folder key file).
+// - The background queue's own tables (Job, JobSchedule) are not copied: on PostgreSQL pg-boss
+//   keeps its own, schedules are registered at start, and the minute sweeps restart polls,
+//   deliveries and hand-offs that have no job (lib/events/worker.ts, lib/listeners/worker.ts).
+// - At the end every copied table's row count is compared; a difference fails the copy.
+// Stop the app (every instance) while copying: rows written meanwhile would be missed.
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_OMIT, createPrismaClient, type TDb } from "../lib/db";
+import { databaseUrl, env, isPostgresUrl } from "../lib/env";
+
+const SKIPPED = new Set(["Job", "JobSchedule"]);
+const BATCH = 500;
+
+type TModel = { name: string; dependsOn: string[]; idFields: string[] };
+
+/** Models of prisma/schema.prisma in an order where every model comes after those it references. */
+export function modelsInCopyOrder(schema: string): TModel[] {
+  const models: TModel[] = [];
+  for (const m of schema.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)) {
+    const [, name, body] = m;
+    const dependsOn = [...body.matchAll(/^\s+\w+\s+(\w+)\??\s+@relation\([^)]*fields:/gm)].map((r) => r[1]).filter((t) => t !== name);
+    const compound = /@@id\(\[([^\]]+)\]\)/.exec(body);
+    const idFields = compound ? compound[1].split(",").map((s) => s.trim()) : [...body.matchAll(/^\s+(\w+)\s+\w+\s+@id\b/gm)].map((r) => r[1]);
+    if (idFields.length === 0) throw new Error(`model ${name} has no @id the copy can page by`);
+    models.push({ name, dependsOn, idFields });
+  }
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const ordered: TModel[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (m: TModel) => {
+    if (state.get(m.name) === "done") return;
+    if (state.get(m.name) === "visiting") throw new Error(`relation cycle through ${m.name}: the copy needs an order`);
+    state.set(m.name, "visiting");
+    for (const d of m.dependsOn) visit(byName.get(d)!);
+    state.set(m.name, "done");
+    ordered.push(m);
+  };
+  for (const m of models) visit(m);
+  return ordered;
+}
+
+const delegate = (db: TDb, model: string) =>
+  (db as unknown as Record<string, { count: () => Promise<number>; findMany: (q: object) => Promise<object[]>; createMany: (q: object) => Promise<{ count: number }> }>)[
+    model[0].toLowerCase() + model.slice(1)
+  ];
+
+/** Every field, secrets and bodies included (DEFAULT_OMIT hides them from ordinary queries). */
+const withEverything = (model: string) => {
+  const omitted = (DEFAULT_OMIT as Record<string, Record<string, boolean>>)[model[0].toLowerCase() + model.slice(1)] ?? {};
+  return Object.fromEntries(Object.keys(omitted).map((k) => [k, false]));
+};
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+const redact = (url: string) => url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, "//$1@");
+
+async function appliedMigrations(db: TDb): Promise<string[]> {
+  const rows = await db.$queryRawUnsafe<Array<{ migration_name: string }>>(
+    `SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL ORDER BY "migration_name"`,
+  );
+  return rows.map((r) => r.migration_name);
+}
+
+function shippedMigrations(url: string): string[] {
+  const folder = isPostgresUrl(url) ? "prisma/postgres/migrations" : "prisma/migrations";
+  return readdirSync(folder).filter((n) => /^\d{14}_/.test(n)).sort();
+}
+
+async function main() {
+  env();
+  const from = arg("from") ?? databaseUrl();
+  const to = arg("to");
+  if (!to) {
+    console.error("usage: npm run db:copy -- --to <DATABASE_URL> [--from <DATABASE_URL>]   (--from defaults to DATABASE_URL)");
+    process.exit(2);
+  }
+  for (const u of [from, to]) {
+    if (!/^(file:|libsql:|postgres(ql)?:\/\/)/i.test(u)) throw new Error(`${redact(u)}: not a database URL this build knows (file:, libsql:, postgres://)`);
+  }
+  if (from === to) throw new Error("--from and --to are the same database");
+
+  console.log(`Migrating the target ${redact(to)} ...`);
+  execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, DATABASE_URL: to, PATCHBAY_ROLE: "all", CHECKPOINT_DISABLE: "1" } });
+
+  const source = createPrismaClient(from, { poolSize: 2, application: "patchbay-copy" });
+  const target = createPrismaClient(to, { poolSize: 2, application: "patchbay-copy" });
+  try {
+    const applied = new Set(await appliedMigrations(source));
+    const missing = shippedMigrations(from).filter((n) => !applied.has(n));
+    if (missing.length) throw new Error(`the source ${redact(from)} lacks migrations of this build (${missing.join(", ")}): run npm run db:deploy against it first`);
+    const models = modelsInCopyOrder(readFileSync("prisma/schema.prisma", "utf8")).filter((m) => !SKIPPED.has(m.name));
+    for (const m of models) {
+      const n = await delegate(target, m.name).count();
+      if (n > 0) throw new Error(`the target is not empty (${m.name}: ${n} rows): copy into a new database`);
+    }
+    for (const m of models) {
+      const src = delegate(source, m.name);
+      const dst = delegate(target, m.name);
+      const orderBy = m.idFields.map((f) => ({ [f]: "asc" }));
+      let copied = 0;
+      for (;;) {
+        const batch = await src.findMany({ omit: withEverything(m.name), orderBy, skip: copied, take: BATCH });
+        if (batch.length === 0) break;
+        await dst.createMany({ data: batch });
+        copied += batch.length;
+      }
+      const [a, b] = await Promise.all([src.count(), dst.count()]);
+      if (a !== b) throw new Error(`${m.name}: ${a} rows in the source but ${b} copied (was the app running?)`);
+      console.log(`  ${m.name}: ${b}`);
+    }
+    console.log(`Copied to ${redact(to)}. Start Patchbay there with the same PATCHBAY_SECRET_KEY (or the same data folder key).`);
+  } finally {
+    await Promise.all([source.$disconnect(), target.$disconnect()]);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((e: unknown) => {
+    console.error(`db:copy failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}
