@@ -1,6 +1,7 @@
 // The /api/v1 error format (SPEC §8): { "error": { "code", "message", "details"?, "requestId" } }
 // with the status each code stands for. Pure.
 import { AppError, GENERIC_ERROR_MESSAGE, isAppError } from "@/lib/errors";
+import { isDatabaseUnavailable } from "@/lib/server/db-errors";
 
 export type TApiErrorBody = { error: { code: string; message: string; details?: unknown; requestId: string } };
 
@@ -39,7 +40,16 @@ const STATUS: Record<string, number> = {
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (isAppError(e)) return fromAppError(e);
+  if (isDatabaseUnavailable(e)) return databaseUnavailableError();
   return new ApiError(500, "INTERNAL", GENERIC_ERROR_MESSAGE);
+}
+
+/** Seconds a client is told to wait (Retry-After) while the database is unavailable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The answer while the database is down, restarting or refusing connections (SPEC §12): 503, try again. */
+export function databaseUnavailableError(): ApiError {
+  return new ApiError(503, "UNAVAILABLE", "The database is unavailable; try again shortly.", undefined, { "Retry-After": String(RETRY_AFTER_SECONDS) });
 }
 
 function fromAppError(e: AppError): ApiError {

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticateToken } from "@/lib/api-tokens/store";
 import { AppError } from "@/lib/errors";
+import { databaseErrorReason } from "@/lib/server/db-errors";
 import type { TApiContext } from "./context";
 import { ApiError, errorBody, toApiError } from "./errors";
 import { writeJson } from "./respond";
@@ -65,8 +66,11 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     const reply = await route.handler(ctx);
     send(req, res, { status: reply.status ?? 200, body: reply.body, requestId, headers: reply.headers });
   } catch (e) {
+    // The database down, restarting or refusing connections: 503 with Retry-After, one log line
+    // (not a stack per request while it lasts).
     const err = toApiError(e);
-    if (err.code === "INTERNAL") console.error(`[patchbay] /api/v1 request ${requestId} failed`, e);
+    if (err.code === "UNAVAILABLE") console.error(`[patchbay] /api/v1 request ${requestId}: the database is unavailable (${databaseErrorReason(e)})`);
+    else if (err.code === "INTERNAL") console.error(`[patchbay] /api/v1 request ${requestId} failed`, e);
     if (err.code === "CANCELLED" || aborter.signal.aborted) {
       res.destroy();
       return;

@@ -117,9 +117,13 @@ export async function handleInboundRequest(req: IncomingMessage, res: ServerResp
     listener = path === null ? null : await listenerAt(pathKey(path));
   } catch (e) {
     listener = null;
+    // The lookup failed: the database is down (503 with Retry-After, one line) or something else is wrong.
     const requestId = randomUUID();
-    console.error(`[patchbay] inbound message ${raw.split("?", 1)[0]} failed (request ${requestId})`, e);
-    answer(res, 503, errorBody(new ApiError(503, "UNAVAILABLE", "Messages cannot be received right now: try again later."), requestId), requestId);
+    const err = toApiError(e);
+    const where = raw.split("?", 1)[0]; // never the query: it may carry a partner's token
+    if (err.code === "UNAVAILABLE") console.error(`[patchbay] inbound message ${where}: the database is unavailable (request ${requestId})`);
+    else console.error(`[patchbay] inbound message ${where} failed (request ${requestId})`, e);
+    answer(res, err.status, errorBody(err, requestId), requestId, err.headers);
     return;
   }
   if (!listener) return handleHookRequest(req, res);
