@@ -1,17 +1,18 @@
 import "server-only";
 // API tokens in the database: create (the token returned once), list, revoke, and the hot path's
 // authentication. A token acts as its user with the user's role and state read at request time
-// (cached ≤ 5 s, dropped at once on this process when the token or the user changes).
+// (cached ≤ 5 s, dropped at once when the token or the user changes: on every instance on
+// PostgreSQL, lib/cache/invalidation.ts).
 import { actorOf, audit } from "@/lib/audit";
 import type { TSessionUser } from "@/lib/auth/session";
 import { invalidate } from "@/lib/cache/invalidation";
 import { TtlCache } from "@/lib/cache/ttl-cache";
-import { getDb } from "@/lib/db";
+import { dialect, getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TRole } from "@/lib/users/schema";
 import { expiryDate } from "./expiry";
 import { displayPrefix, generateToken, hashToken, isWellFormed, tokenStatus, type TTokenStatus } from "./format";
-import { RateLimiter } from "./rate-limit";
+import { RateLimiter, SharedRateLimiter } from "./rate-limit";
 import type { TCreateApiToken } from "./schema";
 
 export type TApiCaller = { user: TSessionUser; tokenId: string };
@@ -63,7 +64,7 @@ export async function listApiTokens(viewer: TSessionUser, now = new Date()): Pro
   }));
 }
 
-/** The owner or an admin; takes effect at once on this process. */
+/** The owner or an admin; takes effect at once (other instances: as soon as they hear of it). */
 export async function revokeApiToken(id: string, by: TSessionUser): Promise<void> {
   await getDb().$transaction(async (tx) => {
     const row = await tx.apiToken.findUnique({ where: { id }, select: { id: true, name: true, userId: true, revokedAt: true, prefix: true } });
@@ -86,6 +87,7 @@ type TCachedToken = {
 // Keyed by the token's hash: any token or user change clears it (rare, and revocation must be immediate).
 const tokens = new TtlCache<TCachedToken>({ dependsOn: ["apiToken", "user"] });
 const limiter = new RateLimiter();
+let sharedLimiter: SharedRateLimiter | undefined;
 const LAST_USED_EVERY_MS = 60_000;
 const lastUsedWritten = new Map<string, number>();
 
@@ -102,6 +104,17 @@ function markUsed(id: string, now: number): void {
   getDb()
     .apiToken.updateMany({ where: { id }, data: { lastUsedAt: new Date(now) } })
     .catch((e) => console.error("[patchbay] could not record an API token's last use", e));
+}
+
+/**
+ * null when the token may make this request; else Retry-After in seconds. Only tokens with a limit
+ * cost anything: on PostgreSQL one statement, so that the limit holds across instances (SPEC §12).
+ */
+async function overLimit(tokenId: string, limit: number | null): Promise<number | null> {
+  if (!limit) return null;
+  if (dialect() === "sqlite") return limiter.check(tokenId, limit);
+  sharedLimiter ??= new SharedRateLimiter(getDb());
+  return sharedLimiter.check(tokenId, limit);
 }
 
 /**
@@ -123,7 +136,7 @@ export async function authenticateToken(token: string, now = Date.now()): Promis
   if (!row.user.active) throw unauthenticated("The user of this API token is deactivated.");
   // As for sessions (requireCaller): after a password reset the user acts again once they chose their own.
   if (row.user.mustChangePassword) throw new AppError("FORBIDDEN", "The user of this API token must replace a temporary password first.");
-  const wait = limiter.check(row.id, row.rateLimit);
+  const wait = await overLimit(row.id, row.rateLimit);
   if (wait !== null) throw new RateLimitedError(wait, row.rateLimit!);
   markUsed(row.id, now);
   const u = row.user;

@@ -2,7 +2,7 @@
 // kinds it depends on. Loads of the same key share one promise (no stampede on expiry).
 import { onInvalidate, type TCacheKind } from "./invalidation";
 
-/** The bound on how stale a cached object can be on another instance (README, "REST API"). */
+/** How stale a cached object can be on another instance while that instance cannot hear PostgreSQL's change notifications (lib/cache/invalidation.ts; README, "Scale-out"); on SQLite there is one process. */
 export const HOT_CACHE_TTL_MS = 5_000;
 
 type TEntry<V> = { value: Promise<V>; expires: number };

@@ -3,12 +3,12 @@ import "server-only";
 // configuration, connection ("" for the defaults, or an environment whose overrides change the
 // client, URLs, scope or credentials) and owner ("shared", or a user id when credentials are not
 // shared). "Needs reconnect" is a property of such a row, so it is per environment too. Renewal is
-// single-flight per configuration and owner, and a rotated refresh token is stored before the new
-// access token is handed out.
+// single-flight per configuration and owner — in this process, and on PostgreSQL across processes
+// (SPEC §12) — and a rotated refresh token is stored before the new access token is handed out.
 import { randomUUID } from "node:crypto";
 import { audit, type TActor } from "@/lib/audit";
 import type { TOAuth2Input } from "@/lib/auth-configs/schema";
-import { getDb, type TTx } from "@/lib/db";
+import { dialect, getDb, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { requestToken } from "./grants";
@@ -37,8 +37,9 @@ export function ownerKeyOf(config: TOAuth2Input, userId: string | null): string 
   return SHARED_OWNER;
 }
 
-export async function loadTokens(owner: TTokenOwner): Promise<TTokenSet | null> {
-  const row = await getDb().oAuthToken.findUnique({ where: uniqueOf(owner), omit: { accessToken: false, refreshToken: false } });
+/** The owner's token set, decrypted (read in `tx` when given), or null. */
+export async function loadTokens(owner: TTokenOwner, tx?: TTx): Promise<TTokenSet | null> {
+  const row = await (tx ?? getDb()).oAuthToken.findUnique({ where: uniqueOf(owner), omit: { accessToken: false, refreshToken: false } });
   if (!row) return null;
   return {
     accessToken: openSecret(row.accessToken, slot(row.id, "accessToken")),
@@ -105,17 +106,19 @@ export type TTokenRequest = TTokenOwner & {
 };
 
 // In-process single flight: one renewal per configuration and owner at a time; everybody who asks
-// meanwhile gets its result. Across processes the renewal re-reads the row first (below).
+// meanwhile gets its result. Across processes (PostgreSQL) the renewal itself is serialized by an
+// advisory lock, so each process waits on it with one connection, not one per caller.
 const flights = new Map<string, Promise<TTokenSet>>();
 
 const needsRenewal = (set: TTokenSet | null, r: TTokenRequest) =>
   !set || !isFresh(set) || (r.refused !== undefined && set.accessToken === r.refused);
 
 /**
- * An access token for the owner: the stored one while fresh, else renewed once for all callers.
+ * An access token for the owner: the stored one while fresh, else renewed once for all callers
+ * (of every process on PostgreSQL).
  * Throws OAUTH_NOT_CONNECTED (Authorization Code without tokens, with a link to connect),
- * OAUTH_RECONNECT (refresh refused; the configuration is marked "Needs reconnect") or the
- * token endpoint's OAUTH_ERROR / request errors.
+ * OAUTH_RECONNECT (refresh refused; the configuration is marked "Needs reconnect"), TIMEOUT
+ * (another process kept renewing for too long) or the token endpoint's OAUTH_ERROR / request errors.
  */
 export async function accessTokenFor(r: TTokenRequest): Promise<TTokenSet> {
   const stored = await loadTokens(r);
@@ -123,21 +126,70 @@ export async function accessTokenFor(r: TTokenRequest): Promise<TTokenSet> {
   const key = `${r.configId}\u0000${r.connection}\u0000${r.ownerKey}`;
   let flight = flights.get(key);
   if (!flight) {
-    flight = renew(r).finally(() => flights.delete(key));
+    flight = (dialect() === "postgres" ? renewLocked(r) : renew(r)).finally(() => flights.delete(key));
     flights.set(key, flight);
   }
   return flight;
 }
 
-async function renew(r: TTokenRequest): Promise<TTokenSet> {
+/** Renews unless someone else already did (in `tx` when given: reads and the store happen in it). */
+async function renew(r: TTokenRequest, tx?: TTx): Promise<TTokenSet> {
   // Whoever started this flight may have read the row before another renewal (a finished flight,
   // another process) stored a new token: look again before asking the provider.
-  const current = await loadTokens(r);
+  const current = await loadTokens(r, tx);
   if (current && !r.force && !needsRenewal(current, r)) return current;
   const set = await obtain(r, current);
   // Stored before anyone uses it: a rotated refresh token must never exist only in memory.
-  if (set !== current) await saveTokens(r, set);
+  if (set !== current) await saveTokens(r, set, tx);
   return set;
+}
+
+/**
+ * How long a renewal waits for another process's. That one holds the lock for at most two token
+ * requests (a password grant's refresh, then the password) of ≤ 30 s each (lib/oauth/grants.ts).
+ */
+const RENEWAL_LOCK_WAIT_MS = 70_000;
+/**
+ * Prisma ends an interactive transaction after 5 s by default, and a store after that would fail
+ * with the provider's rotated refresh token only in memory: the budget covers the wait, two token
+ * requests and the store.
+ */
+const RENEWAL_TX_TIMEOUT_MS = RENEWAL_LOCK_WAIT_MS + 80_000;
+
+/** The advisory lock's key: one per configuration, connection and owner (as the token row's). */
+function renewalLockKey(o: TTokenOwner): string {
+  return `patchbay.oauth-renewal:${JSON.stringify([o.configId, o.connection, o.ownerKey])}`;
+}
+
+/**
+ * PostgreSQL, several processes: the renewal runs in a transaction holding an advisory lock on
+ * the token row's key, so a second process waits for the first, then re-reads the row (READ
+ * COMMITTED, PostgreSQL's default: each statement sees what committed before it) and finds the new
+ * token instead of sending a refresh token the provider has already rotated away. The new set is
+ * stored in the same transaction; the lock ends with it. A failed renewal stores nothing
+ * (markNeedsReconnect writes outside the transaction, so that "Needs reconnect" stays).
+ */
+async function renewLocked(r: TTokenRequest): Promise<TTokenSet> {
+  try {
+    return await getDb().$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT set_config('lock_timeout', ${`${RENEWAL_LOCK_WAIT_MS}ms`}, true)`;
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${renewalLockKey(r)}, 0))`;
+        return renew(r, tx);
+      },
+      { maxWait: 10_000, timeout: RENEWAL_TX_TIMEOUT_MS },
+    );
+  } catch (e) {
+    if (isLockTimeout(e)) {
+      throw new AppError("TIMEOUT", `Another Patchbay process has been renewing the OAuth2 token of "${r.name}"${inEnvironment(r)} for over ${RENEWAL_LOCK_WAIT_MS / 1000} s. Try again.`);
+    }
+    throw e;
+  }
+}
+
+/** PostgreSQL's lock_not_available (55P03: lock_timeout ran out), as the driver adapter reports it. */
+function isLockTimeout(e: unknown): boolean {
+  return (e as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta?.driverAdapterError?.cause?.originalCode === "55P03";
 }
 
 const hasRefreshToken = (s: TTokenSet): s is TTokenSet & { refreshToken: string } => s.refreshToken !== null;
