@@ -56,7 +56,7 @@ const ZEnv = z.object({
   PATCHBAY_POLL_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   /** Event deliveries (SPEC §9) in flight at the same time in one process. */
   PATCHBAY_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
-  /** How long a background job's claim lasts without renewal: work of a process that died runs again after it. */
+  /** How long a background job's claim lasts without renewal: work of a process that died runs again after it. On PostgreSQL (pg-boss, which does not renew) also the longest one attempt may run. */
   PATCHBAY_JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
   /** Days delivered and dead-lettered events are kept (SPEC §9); pending ones are never deleted. */
   PATCHBAY_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),

@@ -68,6 +68,8 @@ export function createPgPool(url: string, opts: { max?: number; application?: st
   return new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
+    // A database host that drops packets: fail (503, readyz) instead of waiting for TCP's timeout.
+    connectionTimeoutMillis: 5_000,
     application_name: opts.application ?? "patchbay",
     Client: MappingClient,
   } as pg.PoolConfig);

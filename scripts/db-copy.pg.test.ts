@@ -10,6 +10,7 @@ import path from "node:path";
 import { createPrismaClient, type TDb } from "@/lib/db";
 import { decryptSecret, encryptSecret, makeKeyRing } from "@/lib/secrets/crypto";
 import { testPgCluster } from "@/lib/testing/pg-cluster";
+import { createPgTestDatabase } from "@/lib/testing/temp-db";
 import { modelsInCopyOrder } from "./db-copy";
 
 const KEY = "a".repeat(64);
@@ -31,25 +32,7 @@ const copy = (from: string, to: string) =>
 before(async () => {
   // A migrated source as `npm start` leaves it (with _prisma_migrations), and an empty PostgreSQL database.
   execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "ignore", env: env({ DATABASE_URL: sqliteUrl }) });
-  const admin = await testPgCluster();
-  const u = new URL(admin);
-  // An empty database (no migrations): the copy migrates it.
-  const { Client } = (await import("pg")).default;
-  const c = new Client({ connectionString: admin });
-  await c.connect();
-  const name = `copy_${process.pid}_${Date.now()}`;
-  await c.query(`CREATE DATABASE "${name}"`);
-  await c.end();
-  u.pathname = `/${name}`;
-  pg = {
-    url: u.toString(),
-    drop: async () => {
-      const d = new Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await d.end();
-    },
-  };
+  pg = await createPgTestDatabase(await testPgCluster(), "patchbay_copy_", { empty: true });
 });
 
 after(async () => {

@@ -13,10 +13,11 @@
 // - At the end every copied table's row count is compared; a difference fails the copy.
 // Stop the app (every instance) while copying: rows written meanwhile would be missed.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_OMIT, createPrismaClient, type TDb } from "../lib/db";
 import { databaseUrl, env, isPostgresUrl } from "../lib/env";
+import { appliedMigrations, compareMigrations, schemaProblem, shippedMigrations } from "../lib/server/schema-version";
 
 const SKIPPED = new Set(["Job", "JobSchedule"]);
 const BATCH = 500;
@@ -67,18 +68,6 @@ function arg(name: string): string | undefined {
 
 const redact = (url: string) => url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, "//$1@");
 
-async function appliedMigrations(db: TDb): Promise<string[]> {
-  const rows = await db.$queryRawUnsafe<Array<{ migration_name: string }>>(
-    `SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL ORDER BY "migration_name"`,
-  );
-  return rows.map((r) => r.migration_name);
-}
-
-function shippedMigrations(url: string): string[] {
-  const folder = isPostgresUrl(url) ? "prisma/postgres/migrations" : "prisma/migrations";
-  return readdirSync(folder).filter((n) => /^\d{14}_/.test(n)).sort();
-}
-
 async function main() {
   env();
   const from = arg("from") ?? databaseUrl();
@@ -98,9 +87,10 @@ async function main() {
   const source = createPrismaClient(from, { poolSize: 2, application: "patchbay-copy" });
   const target = createPrismaClient(to, { poolSize: 2, application: "patchbay-copy" });
   try {
-    const applied = new Set(await appliedMigrations(source));
-    const missing = shippedMigrations(from).filter((n) => !applied.has(n));
-    if (missing.length) throw new Error(`the source ${redact(from)} lacks migrations of this build (${missing.join(", ")}): run npm run db:deploy against it first`);
+    // The source must hold this build's schema (the readyz check; the target was just migrated).
+    const kind = isPostgresUrl(from) ? "postgres" : "sqlite";
+    const verdict = compareMigrations(await shippedMigrations(kind), await appliedMigrations(source, kind));
+    if (!verdict.ok) throw new Error(`the source ${redact(from)} does not match this build (${schemaProblem(verdict)}): run npm run db:deploy against it, or use the build it belongs to`);
     const models = modelsInCopyOrder(readFileSync("prisma/schema.prisma", "utf8")).filter((m) => !SKIPPED.has(m.name));
     for (const m of models) {
       const n = await delegate(target, m.name).count();

@@ -52,3 +52,4 @@ step "unit tests (PostgreSQL)" npx tsx scripts/unit-tests.ts --postgres
 step "build" npm run -s build
 step "e2e (SQLite)" npm run -s test:e2e
 step "e2e (PostgreSQL)" env PATCHBAY_E2E_PG_URL="$PATCHBAY_TEST_PG_URL" npm run -s test:e2e
+step "multi-instance (PostgreSQL)" env NODE_ENV=test node --import tsx --conditions=react-server --test scripts/multi-instance.ts

@@ -21,7 +21,12 @@ export class TestProcesses {
    * stderr when it exits first or is not ready in time.
    */
   async start<R>(label: string, script: string, settings: unknown, ready: (line: string) => R | undefined): Promise<TTestProcess<R>> {
-    const proc = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", script, JSON.stringify(settings)], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
+    return this.startNode(label, ["--import", "tsx", "--conditions=react-server", script, JSON.stringify(settings)], process.env, ready);
+  }
+
+  /** As start(), for any node command line and environment (the app's own server.ts, say). */
+  async startNode<R>(label: string, args: string[], env: NodeJS.ProcessEnv, ready: (line: string) => R | undefined): Promise<TTestProcess<R>> {
+    const proc = spawn(process.execPath, args, { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"] });
     this.living.add(proc);
     const chunks: string[] = [];
     proc.stderr!.on("data", (d: Buffer) => chunks.push(d.toString()));

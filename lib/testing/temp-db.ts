@@ -27,8 +27,11 @@ async function migrationScripts(folder: string): Promise<string[]> {
   return Promise.all(names.map((name) => readFile(path.join(folder, name, "migration.sql"), "utf8")));
 }
 
-/** A new database in the cluster at `adminUrl` with the PostgreSQL migrations applied; its URL. */
-export async function createPgTestDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A new database in the cluster at `adminUrl`, with the PostgreSQL migrations' SQL applied (or,
+ * with `empty`, none: for `prisma migrate deploy` as `npm start` runs it); its URL.
+ */
+export async function createPgTestDatabase(adminUrl: string, prefix: string, opts: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix.replace(/[^a-z0-9]+/gi, "_").toLowerCase()}${randomBytes(5).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -40,12 +43,14 @@ export async function createPgTestDatabase(adminUrl: string, prefix: string): Pr
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (const sql of await migrationScripts(path.join(process.cwd(), "prisma", "postgres", "migrations"))) await client.query(sql);
-  } finally {
-    await client.end();
+  if (!opts.empty) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      for (const sql of await migrationScripts(path.join(process.cwd(), "prisma", "postgres", "migrations"))) await client.query(sql);
+    } finally {
+      await client.end();
+    }
   }
   const drop = async () => {
     const c = new pg.Client({ connectionString: adminUrl });
