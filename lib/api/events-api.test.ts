@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import type { z } from "zod";
 import type { TDb } from "@/lib/db";
 import { startServer, type TTestServer } from "@/lib/http/testing/servers";
+import { findJob } from "@/lib/jobs/testing/find-jobs";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { ZEventDetail, ZEventsPage, ZPollResult, ZRedeliverResponse, ZSubscription, ZSubscriptionsPage } from "./schemas-events";
 
@@ -424,9 +425,9 @@ describe("Redeliver", () => {
     assert.equal(e.deliverySeq, 3);
     assert.equal(e.roundAttempts, 0);
     assert.equal(e.attemptCount, 2, "past attempts stay counted");
-    const job = await db.job.findFirst({ where: { name: "events.deliver", singletonKey: `${ids.e2}:3` } });
+    const job = await findJob(db, { name: "events.deliver", singletonKey: `${ids.e2}:3` });
     assert.ok(job, "a delivery job for the new round");
-    assert.deepEqual(JSON.parse(job.data), { eventId: ids.e2, seq: 3 });
+    assert.deepEqual(job.data, { eventId: ids.e2, seq: 3 });
     assert.equal(job.state, "created");
     const listed = await call(`/subscriptions/${ids.orders}/events?status=pending`);
     assert.ok(listed.json.items.some((x: TJson) => x.id === ids.e2), listed.text);

@@ -18,6 +18,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { TDb } from "@/lib/db";
+import { findJob, findJobs } from "@/lib/jobs/testing/find-jobs";
 import { jsonLine, TestProcesses, until, type TTestProcess } from "@/lib/testing/processes";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { EVENT_JOB } from "./jobs";
@@ -188,15 +189,15 @@ describe("events survive SIGKILL mid-delivery, mid-poll and mid-intake", { timeo
     const at = Date.now();
 
     // --- what the dead process left in the database ---------------------------------------------
-    const deliverJobs = await db.job.findMany({ where: { name: EVENT_JOB.deliver, state: "active" }, select: { data: true, leaseUntil: true } });
-    const pollJob = await db.job.findFirst({ where: { name: EVENT_JOB.poll, state: "active" }, select: { leaseUntil: true } });
+    const deliverJobs = await findJobs(db, { name: EVENT_JOB.deliver, states: ["active"] });
+    const pollJob = await findJob(db, { name: EVENT_JOB.poll, states: ["active"] });
     const open = await db.event.findMany({ where: { deliveryStatus: { in: ["pending", "retrying"] } }, select: { id: true, deliverySeq: true } });
-    const waiting = new Set((await db.job.findMany({ where: { name: EVENT_JOB.deliver, state: { in: ["created", "active"] } }, select: { singletonKey: true } })).map((j) => j.singletonKey));
+    const waiting = new Set((await findJobs(db, { name: EVENT_JOB.deliver, states: ["created", "active"] })).map((j) => j.singletonKey));
     atKill = {
       at,
       deliveredSeeded: await deliveredSeeded(),
       receivedIds: new Set(receiver.received.map((r) => r.id)),
-      leases: new Map(deliverJobs.map((j) => [(JSON.parse(j.data) as { eventId: string }).eventId, j.leaseUntil!.getTime()])),
+      leases: new Map(deliverJobs.map((j) => [(j.data as { eventId: string }).eventId, j.leaseUntil!.getTime()])),
       pollJobLeaseUntil: pollJob?.leaseUntil?.getTime() ?? null,
       pollEvents: await db.event.count({ where: { subscriptionId: ids.polling } }),
       hookEvents: await db.event.findMany({ where: { subscriptionId: ids.hooks }, select: { id: true, payload: true, deliveryStatus: true, deliverySeq: true } }),

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { Webhook } from "standardwebhooks";
 import { ZAuthConfigInput } from "@/lib/auth-configs/schema";
 import type { TDb } from "@/lib/db";
+import { findJob } from "@/lib/jobs/testing/find-jobs";
 import { rejectsWith } from "@/lib/testing/assert";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { JITTER, MAX_ATTEMPTS, RETRY_SCHEDULE_MS } from "./delivery-schedule";
@@ -71,7 +72,7 @@ async function newEvent(subscriptionId: string, data: unknown = { n: 1 }, resour
 
 const eventOf = (id: string) => db.event.findUniqueOrThrow({ where: { id } });
 const attemptsOf = (eventId: string) => db.deliveryAttempt.findMany({ where: { eventId }, orderBy: { number: "asc" } });
-const deliverJob = (eventId: string, seq: number) => db.job.findFirst({ where: { name: "events.deliver", singletonKey: `${eventId}:${seq}` } });
+const deliverJob = (eventId: string, seq: number) => findJob(db, { name: "events.deliver", singletonKey: `${eventId}:${seq}` });
 
 describe("a delivery", () => {
   test("body {id,type,subscriptionId,resource,occurredAt,data}; webhook-id = event id; the signature verifies with the reference library; delivered with its attempt", async () => {

@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { ZAuthConfigInput } from "@/lib/auth-configs/schema";
 import type { TDb } from "@/lib/db";
+import { findJob, findJobs } from "@/lib/jobs/testing/find-jobs";
 import { rawRequest, type TRawAnswer, type TRawRequest } from "@/lib/testing/raw-request";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { ZSubscriptionInput, type TSubscriptionFormValues } from "./schema";
@@ -75,9 +76,9 @@ describe("accepted messages", () => {
     const e = await db.event.findUnique({ where: { id: res.json.id } });
     assert.ok(e, "the event row exists once 202 was received");
     assert.deepEqual([e.subscriptionId, e.type, e.resource, e.payload, e.itemId, e.deliveryStatus], [id, "RECEIVED", "webhook", body, "msg_abc", "pending"]);
-    const job = await db.job.findFirst({ where: { name: "events.deliver", singletonKey: `${e.id}:0` } });
+    const job = await findJob(db, { name: "events.deliver", singletonKey: `${e.id}:0` });
     assert.ok(job, "its delivery job too");
-    assert.deepEqual(JSON.parse(job.data), { eventId: e.id, seq: 0 });
+    assert.deepEqual(job.data, { eventId: e.id, seq: 0 });
   });
 
   test("XML, text, binary and empty bodies are stored as {contentType, text} or {contentType, base64}", async () => {
@@ -107,7 +108,7 @@ describe("accepted messages", () => {
     assert.equal(res.status, 202);
     const e = await db.event.findUniqueOrThrow({ where: { id: res.json!.id! } });
     assert.equal(e.deliveryStatus, "held");
-    assert.equal(await db.job.count({ where: { name: "events.deliver", singletonKey: `${e.id}:0` } }), 0);
+    assert.equal((await findJobs(db, { name: "events.deliver", singletonKey: `${e.id}:0` })).length, 0, "no delivery job while held");
   });
 
   test("200 senders at once: all 202, exactly 200 events", async () => {

@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ZAuthConfigInput } from "@/lib/auth-configs/schema";
 import type { TDb } from "@/lib/db";
+import { findJob, findJobs } from "@/lib/jobs/testing/find-jobs";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { ZSubscriptionInput, type TSubscriptionFormValues } from "./schema";
 import { startUpstream, type TUpstream } from "./testing/upstream";
@@ -101,9 +102,9 @@ describe("first poll and plain changes", () => {
       events.map((e) => [e.type, e.resource, e.itemId, JSON.parse(e.payload), e.deliveryStatus]),
       [["CREATED", "orders", "3", { id: 3, name: "c" }, "pending"]],
     );
-    const job = await db.job.findFirst({ where: { name: "events.deliver", singletonKey: `${events[0]!.id}:0` } });
+    const job = await findJob(db, { name: "events.deliver", singletonKey: `${events[0]!.id}:0` });
     assert.ok(job, "a delivery job was committed with the event");
-    assert.deepEqual(JSON.parse(job.data), { eventId: events[0]!.id, seq: 0 });
+    assert.deepEqual(job.data, { eventId: events[0]!.id, seq: 0 });
 
     // Nothing changed: nothing emitted.
     assert.equal((await pollOk(id)).events, 0);
@@ -118,7 +119,7 @@ describe("first poll and plain changes", () => {
     const events = await eventsOf(id);
     assert.deepEqual(events.map((e) => [e.type, e.itemId]).sort(), [["CREATED", "1"], ["CREATED", "2"], ["CREATED", "3"]]);
     for (const e of events) {
-      assert.equal(await db.job.count({ where: { name: "events.deliver", singletonKey: `${e.id}:0` } }), 1, `delivery job of ${e.itemId}`);
+      assert.equal((await findJobs(db, { name: "events.deliver", singletonKey: `${e.id}:0` })).length, 1, `delivery job of ${e.itemId}`);
     }
     assert.equal((await pollOk(id)).events, 0, "the second poll emits nothing new");
   });
@@ -385,9 +386,9 @@ describe("consistency", () => {
     up.setItems(res, [{ id: 1 }]);
     const id = await createSub([{ name: "chain", url: `${up.url}/${res}`, idField: "id" }], { refreshMinutes: 5 });
     const created = await subOf(id);
-    const firstJob = await db.job.findFirst({ where: { name: "events.poll", singletonKey: `${id}:${created.pollSeq}` } });
+    const firstJob = await findJob(db, { name: "events.poll", singletonKey: `${id}:${created.pollSeq}` });
     assert.ok(firstJob, "creating the subscription sent its first poll job");
-    assert.deepEqual(JSON.parse(firstJob.data), { subscriptionId: id, seq: created.pollSeq });
+    assert.deepEqual(firstJob.data, { subscriptionId: id, seq: created.pollSeq });
 
     const r = await poll.pollSubscription(id, { job: { seq: created.pollSeq } });
     assert.equal(r?.committed, true);
@@ -396,18 +397,18 @@ describe("consistency", () => {
     const expected = Math.max(sub.lastPollAt!.getTime(), created.nextPollAt!.getTime() + 5 * 60_000);
     assert.ok(sub.nextPollAt, "the next poll is scheduled");
     assert.ok(Math.abs(sub.nextPollAt.getTime() - expected) < 60_000, `next poll one interval after the due time (${sub.nextPollAt.toISOString()})`);
-    const next = await db.job.findFirst({ where: { name: "events.poll", singletonKey: `${id}:${sub.pollSeq}` } });
+    const next = await findJob(db, { name: "events.poll", singletonKey: `${id}:${sub.pollSeq}` });
     assert.ok(next, "the next poll job exists");
-    assert.deepEqual(JSON.parse(next.data), { subscriptionId: id, seq: sub.pollSeq });
+    assert.deepEqual(next.data, { subscriptionId: id, seq: sub.pollSeq });
     assert.equal(next.startAfter.getTime(), sub.nextPollAt.getTime());
 
     up.setItems(res, [{ id: 1 }, { id: 2 }]);
-    const jobsBefore = await db.job.count({ where: { name: "events.poll" } });
+    const jobsBefore = (await findJobs(db, { name: "events.poll" })).length;
     assert.equal(await poll.pollSubscription(id, { job: { seq: created.pollSeq } }), null, "an outdated job does nothing");
     const after = await subOf(id);
     assert.equal(after.pollSeq, sub.pollSeq);
     assert.equal(after.lastPollAt!.getTime(), sub.lastPollAt!.getTime());
-    assert.equal(await db.job.count({ where: { name: "events.poll" } }), jobsBefore);
+    assert.equal((await findJobs(db, { name: "events.poll" })).length, jobsBefore, "no poll job sent");
     assert.equal((await eventsOf(id)).length, 0);
 
     // Poll now (no job) does not touch the chain.
@@ -433,9 +434,9 @@ describe("consistency", () => {
       assert.equal(sub.pollSeq, seqs.get(id)! + 1, "the chain moved on");
       assert.ok(sub.lastPollAt, "the poll is recorded");
       assert.equal((await eventsOf(id)).length, 2, "both items emitted (emitExisting)");
-      assert.ok(await db.job.findFirst({ where: { name: "events.poll", singletonKey: `${id}:${sub.pollSeq}` } }), "its next poll job was sent");
+      assert.ok(await findJob(db, { name: "events.poll", singletonKey: `${id}:${sub.pollSeq}` }), "its next poll job was sent");
       const eventIds = (await eventsOf(id)).map((e) => e.id);
-      assert.equal(await db.job.count({ where: { name: "events.deliver", singletonKey: { in: eventIds.map((e) => `${e}:0`) } } }), 2, "each event has its delivery job");
+      assert.equal((await findJobs(db, { name: "events.deliver", singletonKey: eventIds.map((e) => `${e}:0`) })).length, 2, "each event has its delivery job");
     }
     for (const id of [outdated, paused]) {
       const sub = await subOf(id);
@@ -456,10 +457,10 @@ describe("consistency", () => {
     assert.equal(r.events, 1);
     const [e] = await eventsOf(id);
     assert.equal(e!.deliveryStatus, "held");
-    assert.equal(await db.job.count({ where: { name: "events.deliver", singletonKey: { startsWith: `${e!.id}:` } } }), 0, "no delivery job while held");
+    assert.equal((await findJobs(db, { name: "events.deliver", keyPrefix: `${e!.id}:` })).length, 0, "no delivery job while held");
     await store.setPaused(id, false, actor);
     assert.equal((await db.event.findUniqueOrThrow({ where: { id: e!.id } })).deliveryStatus, "pending");
-    assert.equal(await db.job.count({ where: { name: "events.deliver", singletonKey: { startsWith: `${e!.id}:` } } }), 1);
+    assert.equal((await findJobs(db, { name: "events.deliver", keyPrefix: `${e!.id}:` })).length, 1, "its delivery job once resumed");
   });
 });
 

@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ZAuthConfigInput } from "@/lib/auth-configs/schema";
 import type { TDb } from "@/lib/db";
+import { findJob, findJobs } from "@/lib/jobs/testing/find-jobs";
 import { rejectsWith } from "@/lib/testing/assert";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { ZSubscriptionInput, type TSubscriptionFormValues, type TSubscriptionInput } from "./schema";
@@ -179,7 +180,7 @@ describe("the poll chain and the ledger", () => {
     const { id } = await store.createSubscription(input(), actor);
     const created = await subOf(id);
     assert.ok(created.nextPollAt, "the first poll is scheduled");
-    assert.ok(await db.job.findFirst({ where: { name: "events.poll", singletonKey: `${id}:${created.pollSeq}` } }), "its job");
+    assert.ok(await findJob(db, { name: "events.poll", singletonKey: `${id}:${created.pollSeq}` }), "its job");
 
     await store.setPaused(id, true, actor);
     const paused = await subOf(id);
@@ -187,7 +188,7 @@ describe("the poll chain and the ledger", () => {
     assert.equal(paused.pollSeq, created.pollSeq + 1);
     assert.equal(paused.nextPollAt, null);
     assert.equal((await store.getSubscription(id))!.status, "Paused");
-    assert.equal(await db.job.count({ where: { name: "events.poll", singletonKey: `${id}:${paused.pollSeq}` } }), 0);
+    assert.equal((await findJobs(db, { name: "events.poll", singletonKey: `${id}:${paused.pollSeq}` })).length, 0, "no next poll while paused");
     await store.setPaused(id, true, actor);
     assert.equal((await subOf(id)).pollSeq, paused.pollSeq, "pausing twice changes nothing");
 
@@ -197,9 +198,9 @@ describe("the poll chain and the ledger", () => {
     assert.equal(resumed.pollSeq, paused.pollSeq + 1);
     assert.ok(resumed.nextPollAt, "scheduled again");
     assert.ok(resumed.enabledAt.getTime() >= created.enabledAt.getTime(), "enabledAt moves on resume");
-    const job = await db.job.findFirst({ where: { name: "events.poll", singletonKey: `${id}:${resumed.pollSeq}` } });
+    const job = await findJob(db, { name: "events.poll", singletonKey: `${id}:${resumed.pollSeq}` });
     assert.ok(job, "the new chain's job");
-    assert.deepEqual(JSON.parse(job.data), { subscriptionId: id, seq: resumed.pollSeq });
+    assert.deepEqual(job.data, { subscriptionId: id, seq: resumed.pollSeq });
     assert.equal((await store.getSubscription(id))!.status, "Active");
   });
 
@@ -234,7 +235,7 @@ describe("the poll chain and the ledger", () => {
     const mid = await subOf(id);
     assert.equal(mid.pollSeq, before.pollSeq + 1);
     assert.equal(mid.refreshMinutes, 60);
-    assert.ok(await db.job.findFirst({ where: { name: "events.poll", singletonKey: `${id}:${mid.pollSeq}` } }), "the new chain's job");
+    assert.ok(await findJob(db, { name: "events.poll", singletonKey: `${id}:${mid.pollSeq}` }), "the new chain's job");
     assert.equal(await db.seenItem.count({ where: { subscriptionId: id } }), 1, "the kept resource keeps its ledger");
 
     await store.updateSubscription(id, input({ name: created.name, type: "WEBHOOK", resources: [] }), actor);

@@ -11,6 +11,7 @@ import { ZConnectorInput } from "@/lib/connectors/schema";
 import type { TDb } from "@/lib/db";
 import { ZSubscriptionInput } from "@/lib/events/schema";
 import { generateSigningKey } from "@/lib/events/signing";
+import { findJob, findJobs } from "@/lib/jobs/testing/find-jobs";
 import { rejectsWith } from "@/lib/testing/assert";
 import { useTempAppDatabase, type TTempDb } from "@/lib/testing/temp-db";
 import { ZListenerInput, type TListenerFormValues, type TListenerInput } from "./schema";
@@ -360,7 +361,7 @@ describe("replay", () => {
     await rejectsWith(store.replayMessage(m.id, actor), "CONFLICT", /only stores its messages/);
     const after = await db.inboundMessage.findUniqueOrThrow({ where: { id: m.id } });
     assert.deepEqual([after.status, after.targetSeq], ["stored", 0]);
-    assert.equal(await db.job.count({ where: { name: "listeners.handoff", data: { contains: m.id } } }), 0);
+    assert.equal((await findJobs(db, { name: "listeners.handoff", data: { messageId: m.id } })).length, 0, "no hand-off job");
     await rejectsWith(store.replayMessage("nope", actor), "NOT_FOUND");
   });
 
@@ -372,13 +373,13 @@ describe("replay", () => {
     let after = await db.inboundMessage.findUniqueOrThrow({ where: { id: m.id } });
     assert.deepEqual([after.status, after.targetSeq, after.roundAttempts, after.attemptCount], ["pending", 1, 0, 5]);
     assert.ok(after.nextAttemptAt, "due now");
-    const job = await db.job.findFirst({ where: { name: "listeners.handoff", singletonKey: `${m.id}:1` } });
+    const job = await findJob(db, { name: "listeners.handoff", singletonKey: `${m.id}:1` });
     assert.ok(job, "the new round's job");
-    assert.deepEqual(JSON.parse(job.data), { messageId: m.id, seq: 1 });
+    assert.deepEqual(job.data, { messageId: m.id, seq: 1 });
     await store.replayMessage(m.id, actor);
     after = await db.inboundMessage.findUniqueOrThrow({ where: { id: m.id } });
     assert.equal(after.targetSeq, 2);
-    assert.ok(await db.job.findFirst({ where: { name: "listeners.handoff", singletonKey: `${m.id}:2` } }), "a job per replay");
+    assert.ok(await findJob(db, { name: "listeners.handoff", singletonKey: `${m.id}:2` }), "a job per replay");
     const replays = (await auditOf(id)).filter((e) => e.action === "replay");
     assert.deepEqual(replays.map((e) => e.details), [{ message: m.id }, { message: m.id }]);
   });
