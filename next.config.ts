@@ -16,7 +16,7 @@ const nextConfig: NextConfig = {
     serverActions: { bodySizeLimit: "2mb" },
   },
   // Native driver packages stay outside the bundle (STACK-NOTES: list the adapters here).
-  serverExternalPackages: ["@prisma/adapter-libsql", "@libsql/client", "libsql"],
+  serverExternalPackages: ["@prisma/adapter-libsql", "@libsql/client", "libsql", "@prisma/adapter-pg", "pg", "pg-boss"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

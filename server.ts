@@ -52,7 +52,9 @@ let server: Server | null = null;
 let queue: TJobQueue | null = null;
 // Migrations of this build, read once: the folders do not change while it runs.
 const shipped = await shippedMigrations(dialect());
-const health = new HealthEndpoints({ role, check: () => checkDatabase({ db: getDb(), dialect: dialect(), shipped }) });
+// Started on this schema, a process stays ready when a newer build migrates the database (a
+// rolling deploy); pending migrations (a restored older database) make it unready.
+const health = new HealthEndpoints({ role, check: () => checkDatabase({ db: getDb(), dialect: dialect(), shipped, allowNewer: true }) });
 
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;

@@ -70,6 +70,16 @@ export function getDb(): TDb {
 /** The client inside an interactive transaction. */
 export type TTx = Parameters<Parameters<TDb["$transaction"]>[0]>[0];
 
+/**
+ * Serialises transactions that decide on the same `key` (read, check, write): on PostgreSQL a
+ * transaction-scoped advisory lock, held until the transaction ends — under READ COMMITTED each
+ * statement after it sees what the previous holder committed. On SQLite nothing is needed: every
+ * transaction begins IMMEDIATE and holds the file's write lock (lib/sqlite-adapter.ts).
+ */
+export async function lockFor(tx: TTx, key: string): Promise<void> {
+  if (dialect() === "postgres") await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`patchbay.${key}`}, 0))`;
+}
+
 /** Prisma's unique-constraint violation (P2002). */
 export function isUniqueViolation(e: unknown): boolean {
   return !!e && typeof e === "object" && "code" in e && e.code === "P2002";

@@ -63,13 +63,16 @@ class MappingClient extends pg.Client {
   }
 }
 
-/** A pg pool whose clients map the internal types (also for code that uses pg directly). */
-export function createPgPool(url: string, opts: { max?: number; application?: string } = {}): pg.Pool {
+/** A database host that drops packets: fail (503, readyz) instead of waiting for TCP's timeout. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+/** A pg pool whose clients map the internal types (also for code that uses pg directly: pg-boss). */
+export function createPgPool(url: string, opts: { max?: number; application?: string; allowExitOnIdle?: boolean } = {}): pg.Pool {
   return new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
-    // A database host that drops packets: fail (503, readyz) instead of waiting for TCP's timeout.
-    connectionTimeoutMillis: 5_000,
+    allowExitOnIdle: opts.allowExitOnIdle ?? false,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: opts.application ?? "patchbay",
     Client: MappingClient,
   } as pg.PoolConfig);

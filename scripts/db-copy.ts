@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_OMIT, createPrismaClient, type TDb } from "../lib/db";
 import { databaseUrl, env, isPostgresUrl } from "../lib/env";
+import { describeDatabaseUrl } from "../lib/server/db-errors";
 import { appliedMigrations, compareMigrations, schemaProblem, shippedMigrations } from "../lib/server/schema-version";
 
 const SKIPPED = new Set(["Job", "JobSchedule"]);
@@ -66,7 +67,8 @@ function arg(name: string): string | undefined {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-const redact = (url: string) => url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, "//$1@");
+/** Where a database is, never its credentials (the readyz and start-up wording). */
+const redact = (url: string) => describeDatabaseUrl(url);
 
 async function main() {
   env();
@@ -77,7 +79,7 @@ async function main() {
     process.exit(2);
   }
   for (const u of [from, to]) {
-    if (!/^(file:|libsql:|postgres(ql)?:\/\/)/i.test(u)) throw new Error(`${redact(u)}: not a database URL this build knows (file:, libsql:, postgres://)`);
+    if (!/^(file:|libsql:|postgres(ql)?:\/\/)/i.test(u)) throw new Error("--from and --to take database URLs starting with file:, libsql:, postgres:// or postgresql://");
   }
   if (from === to) throw new Error("--from and --to are the same database");
 
@@ -100,12 +102,20 @@ async function main() {
       const src = delegate(source, m.name);
       const dst = delegate(target, m.name);
       const orderBy = m.idFields.map((f) => ({ [f]: "asc" }));
+      // Paged by key (WHERE id > last), so a table of millions of runs is not read with ever larger
+      // offsets; a compound key (SeenItem) pages by offset, ordered by all of it.
+      const single = m.idFields.length === 1 ? m.idFields[0] : null;
       let copied = 0;
+      let last: unknown = undefined;
       for (;;) {
-        const batch = await src.findMany({ omit: withEverything(m.name), orderBy, skip: copied, take: BATCH });
+        const page = single
+          ? { where: last === undefined ? {} : { [single]: { gt: last } }, orderBy, take: BATCH }
+          : { orderBy, skip: copied, take: BATCH };
+        const batch = (await src.findMany({ omit: withEverything(m.name), ...page })) as Array<Record<string, unknown>>;
         if (batch.length === 0) break;
         await dst.createMany({ data: batch });
         copied += batch.length;
+        if (single) last = batch[batch.length - 1][single];
       }
       const [a, b] = await Promise.all([src.count(), dst.count()]);
       if (a !== b) throw new Error(`${m.name}: ${a} rows in the source but ${b} copied (was the app running?)`);

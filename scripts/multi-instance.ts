@@ -3,6 +3,8 @@
 // PATCHBAY_ROLE), requests alternating between the web instances:
 // - 2 × 100 concurrent API runs of a connector whose OAuth2 token has expired → exactly one token
 //   request to the provider (renewal single-flight across processes);
+// - an API token used on both instances, then revoked: both refuse it before their caches' lifetime
+//   ends (the change notification, not the TTL);
 // - listener messages (forwarded to a receiver) and webhook-subscription events (delivered to it),
 //   sent without pause while, in the middle, web instance A and the worker are killed with SIGKILL
 //   and a new worker is started;
@@ -43,6 +45,7 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let provider: { server: Server; origin: string; tokenRequests: number };
 let upstream: { server: Server; origin: string; runs: number };
 let apiToken = "";
+let admin: { id: string; email: string; name: string; role: "ADMIN"; mustChangePassword: false };
 const ids: Record<string, string> = {};
 let signingKey = "";
 
@@ -88,8 +91,8 @@ async function startApp(label: string, role: "web" | "worker"): Promise<TApp> {
 }
 
 before(async () => {
-  const admin = await testPgCluster();
-  database = await createPgTestDatabase(admin, "patchbay_multi_", { empty: true });
+  const cluster = await testPgCluster();
+  database = await createPgTestDatabase(cluster, "patchbay_multi_", { empty: true });
   const { setEnvForTests } = await import("@/lib/env");
   setEnvForTests({ DATABASE_URL: database.url, PATCHBAY_DATA_DIR: dir, PATCHBAY_SECRET_KEY: KEY, PATCHBAY_OUTBOUND_ALLOW: "127.0.0.1", PATCHBAY_ROLE: "all" });
   // Migrated as `npm start` does it: the instances check their schema version against it.
@@ -131,7 +134,8 @@ before(async () => {
   await saveTokens({ configId: cfg.id, connection: "", ownerKey: "shared" }, { accessToken: "expired", refreshToken: null, expiresAt: new Date(Date.now() - 3_600_000), scope: null, tokenType: "Bearer" });
   const service = await db.service.create({ data: { name: "Upstream", authConfigId: cfg.id } });
   ids.connector = (await createConnector(ZConnectorInput.parse({ name: "Data", serviceId: service.id, method: "GET", urlTemplate: `${upstream.origin}/data` }), actor)).id;
-  apiToken = (await createApiToken({ name: "multi", expires: "never", rateLimit: null }, { id: user.id, email: user.email, name: user.name, role: "ADMIN", mustChangePassword: false })).token;
+  admin = { id: user.id, email: user.email, name: user.name, role: "ADMIN", mustChangePassword: false };
+  apiToken = (await createApiToken({ name: "multi", expires: "never", rateLimit: null }, admin)).token;
   ids.listenerPath = "multi/orders";
   await createListener(ZListenerInput.parse({ name: "Orders", path: ids.listenerPath, target: "FORWARD", callbackUrl: receiver.url, signingKey }), actor);
   ids.subscription = (await createSubscription(ZSubscriptionInput.parse({ name: "Inbound", type: "WEBHOOK", serviceId: service.id, callbackUrl: receiver.url, signingKey }), null)).id;
@@ -160,6 +164,16 @@ test("two web instances and a worker on one PostgreSQL: one token renewal, no ac
   );
   assert.deepEqual([...new Set(runs.map((r) => `${r.status}/${r.body.status}`))], ["200/200"], "every run answered with the upstream's 200");
   assert.equal(provider.tokenRequests, 1, "exactly one token request for 200 runs on two instances");
+
+  // 1b. A revoked token is refused by both instances before their caches' 5 s lifetime ends: only
+  // the change notification (NOTIFY from this process's revocation) can have told them.
+  const { createApiToken, revokeApiToken } = await import("@/lib/api-tokens/store");
+  const { HOT_CACHE_TTL_MS } = await import("@/lib/cache/ttl-cache");
+  const second = await createApiToken({ name: "revoked", expires: "never", rateLimit: null }, admin);
+  const list = (origin: string) => fetch(`${origin}/api/v1/connectors`, { headers: { authorization: `Bearer ${second.token}` } }).then((r) => r.status);
+  assert.deepEqual([await list(webA.origin), await list(webB.origin)], [200, 200], "the new token works on both (and is cached there)");
+  await revokeApiToken(second.id, admin);
+  await until("the revoked token refused by both instances", async () => (await list(webA.origin)) === 401 && (await list(webB.origin)) === 401, HOT_CACHE_TTL_MS - 1_000, all());
 
   // 2. Messages and events without pause; SIGKILL web A and the worker in the middle.
   const acked = { messages: new Set<string>(), events: new Set<string>() };

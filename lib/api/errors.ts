@@ -1,7 +1,7 @@
 // The /api/v1 error format (SPEC §8): { "error": { "code", "message", "details"?, "requestId" } }
 // with the status each code stands for. Pure.
 import { AppError, GENERIC_ERROR_MESSAGE, isAppError } from "@/lib/errors";
-import { isDatabaseUnavailable } from "@/lib/server/db-errors";
+import { databaseErrorReason, isDatabaseUnavailable } from "@/lib/server/db-errors";
 
 export type TApiErrorBody = { error: { code: string; message: string; details?: unknown; requestId: string } };
 
@@ -65,6 +65,17 @@ function fromAppError(e: AppError): ApiError {
   if (e.code === "SECRET_UNREADABLE" || e.code === "CONFIG") return new ApiError(500, e.code, e.message);
   if (e.code === "CANCELLED") return new ApiError(499, "CANCELLED", e.message);
   return new ApiError(500, "INTERNAL", GENERIC_ERROR_MESSAGE);
+}
+
+/**
+ * Logs a failed request the server is at fault for, once: one line with the database's reason
+ * while it is unavailable (not a stack per request while that lasts), the whole error for a 500.
+ * Client errors and upstream failures (4xx, 502, 504) are answers, not faults: not logged.
+ * `what` names the request without its query (which may carry a sender's token).
+ */
+export function logFailure(what: string, requestId: string, err: ApiError, e: unknown): void {
+  if (err.code === "UNAVAILABLE") console.error(`[patchbay] ${what} (request ${requestId}): the database is unavailable (${databaseErrorReason(e)})`);
+  else if (err.status === 500) console.error(`[patchbay] ${what} failed (request ${requestId})`, e);
 }
 
 export function errorBody(e: ApiError, requestId: string): TApiErrorBody {

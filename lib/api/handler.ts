@@ -7,9 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticateToken } from "@/lib/api-tokens/store";
 import { AppError } from "@/lib/errors";
-import { databaseErrorReason } from "@/lib/server/db-errors";
 import type { TApiContext } from "./context";
-import { ApiError, errorBody, toApiError } from "./errors";
+import { ApiError, errorBody, logFailure, toApiError } from "./errors";
 import { writeJson } from "./respond";
 import { compileRoutes, matchRoute } from "./router";
 import { ROUTES } from "./routes";
@@ -69,8 +68,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     // The database down, restarting or refusing connections: 503 with Retry-After, one log line
     // (not a stack per request while it lasts).
     const err = toApiError(e);
-    if (err.code === "UNAVAILABLE") console.error(`[patchbay] /api/v1 request ${requestId}: the database is unavailable (${databaseErrorReason(e)})`);
-    else if (err.code === "INTERNAL") console.error(`[patchbay] /api/v1 request ${requestId} failed`, e);
+    logFailure("/api/v1 request", requestId, err, e);
     if (err.code === "CANCELLED" || aborter.signal.aborted) {
       res.destroy();
       return;

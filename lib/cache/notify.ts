@@ -5,6 +5,7 @@ import "server-only";
 // PostgreSQL does not keep notifications for a session that is gone, so after a lost connection it
 // reconnects with backoff and then calls onReconnect: whatever was sent meanwhile is unknown.
 import pg from "pg";
+import { CONNECT_TIMEOUT_MS } from "@/lib/pg-adapter";
 
 export type TChannelListenerOptions = {
   url: string;
@@ -54,7 +55,7 @@ export class PgChannelListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.opts.url, application_name: this.opts.application, keepAlive: true });
+    const client = new pg.Client({ connectionString: this.opts.url, application_name: this.opts.application, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // A client that emits "error" without a listener would crash the process.
     client.on("error", (e) => this.lost(client, e));
     client.on("end", () => this.lost(client));

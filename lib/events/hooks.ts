@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 // eslint-disable-next-line no-restricted-imports -- inbound: the lean server's request and response
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "@/lib/api/body";
-import { ApiError, errorBody, toApiError } from "@/lib/api/errors";
+import { ApiError, errorBody, logFailure, toApiError } from "@/lib/api/errors";
 import { writeJson } from "@/lib/api/respond";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { getDb } from "@/lib/db";
@@ -132,7 +132,7 @@ export async function handleHookRequest(req: IncomingMessage, res: ServerRespons
     answer(res, 202, { id: eventId }, requestId);
   } catch (e) {
     const err = toApiError(e);
-    if (err.status >= 500) console.error(`[patchbay] inbound hook ${(req.url ?? "").split("?", 1)[0]} failed (request ${requestId})`, e); // never the query: it may carry a vendor's token
+    logFailure(`inbound hook ${(req.url ?? "").split("?", 1)[0]}`, requestId, err, e); // never the query: it may carry a vendor's token
     answer(res, err.status, errorBody(err, requestId), requestId, err.headers);
   }
 }

@@ -10,6 +10,7 @@
 // - Local wake-ups (notifyWorker) after a send, and an immediate fetch again after a full batch.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { createPgPool } from "@/lib/pg-adapter";
 import PgBoss from "pg-boss";
 import type { TTx } from "@/lib/db";
 import { nextCronTime } from "./embedded";
@@ -177,7 +178,7 @@ export class PgBossJobQueue implements TJobQueue {
   constructor(private readonly opts: TPgBossQueueOptions) {
     // Ours rather than pg-boss's own pool, so that every statement passes generationDb, and one
     // pool serves every pg-boss instance. allowExitOnIdle: an idle queue never keeps a process alive.
-    this.pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, application_name: opts.application ?? "patchbay-jobs", allowExitOnIdle: true });
+    this.pool = createPgPool(opts.url, { max: opts.poolSize ?? 10, application: opts.application ?? "patchbay-jobs", allowExitOnIdle: true });
     // A connection lost while idle (database restarted): logged; the next statement connects again.
     // (The message only: pg's error carries the whole client.)
     this.pool.on("error", (e) => this.log(`a job queue database connection failed: ${e.message}`));

@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Prisma } from "@/generated/prisma/client";
 import { readBody } from "@/lib/api/body";
-import { ApiError, errorBody, toApiError } from "@/lib/api/errors";
+import { ApiError, errorBody, logFailure, toApiError } from "@/lib/api/errors";
 import { writeJson } from "@/lib/api/respond";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { driverErrorKind, getDb, type TTx } from "@/lib/db";
@@ -120,9 +120,7 @@ export async function handleInboundRequest(req: IncomingMessage, res: ServerResp
     // The lookup failed: the database is down (503 with Retry-After, one line) or something else is wrong.
     const requestId = randomUUID();
     const err = toApiError(e);
-    const where = raw.split("?", 1)[0]; // never the query: it may carry a partner's token
-    if (err.code === "UNAVAILABLE") console.error(`[patchbay] inbound message ${where}: the database is unavailable (request ${requestId})`);
-    else console.error(`[patchbay] inbound message ${where} failed (request ${requestId})`, e);
+    logFailure(`inbound message ${raw.split("?", 1)[0]}`, requestId, err, e); // never the query: it may carry a partner's token
     answer(res, err.status, errorBody(err, requestId), requestId, err.headers);
     return;
   }
@@ -159,7 +157,7 @@ async function receive(listener: TInbound, path: string, req: IncomingMessage, r
   } catch (e) {
     // The listener was deleted while its message waited for its group (no such listener row).
     const err = isForeignKeyViolation(e) ? nowhere() : toApiError(e);
-    if (err.status >= 500) console.error(`[patchbay] inbound message ${(req.url ?? "").split("?", 1)[0]} failed (request ${requestId})`, e); // never the query: it may carry a partner's token
+    logFailure(`inbound message ${(req.url ?? "").split("?", 1)[0]}`, requestId, err, e); // never the query: it may carry a partner's token
     answer(res, err.status, errorBody(err, requestId), requestId, err.headers);
   }
 }

@@ -8,7 +8,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { audit, type TActor } from "@/lib/audit";
 import type { TOAuth2Input } from "@/lib/auth-configs/schema";
-import { dialect, getDb, type TTx } from "@/lib/db";
+import { dialect, getDb, lockFor, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { requestToken } from "./grants";
@@ -158,7 +158,7 @@ const RENEWAL_TX_TIMEOUT_MS = RENEWAL_LOCK_WAIT_MS + 80_000;
 
 /** The advisory lock's key: one per configuration, connection and owner (as the token row's). */
 function renewalLockKey(o: TTokenOwner): string {
-  return `patchbay.oauth-renewal:${JSON.stringify([o.configId, o.connection, o.ownerKey])}`;
+  return `oauth-renewal:${JSON.stringify([o.configId, o.connection, o.ownerKey])}`;
 }
 
 /**
@@ -174,7 +174,7 @@ async function renewLocked(r: TTokenRequest): Promise<TTokenSet> {
     return await getDb().$transaction(
       async (tx) => {
         await tx.$executeRaw`SELECT set_config('lock_timeout', ${`${RENEWAL_LOCK_WAIT_MS}ms`}, true)`;
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${renewalLockKey(r)}, 0))`;
+        await lockFor(tx, renewalLockKey(r));
         return renew(r, tx);
       },
       { maxWait: 10_000, timeout: RENEWAL_TX_TIMEOUT_MS },

@@ -100,11 +100,17 @@ test("concurrent readyz requests share one database check", async () => {
   assert.equal(calls, 2, "the next request after it checks again (no stale answer)");
 });
 
-test("readyz: 503 when the database holds a migration this build does not know", async () => {
+test("a migration this build does not know: readyz 503 for a start, still ready for a running process (rolling deploy)", async () => {
   await recordMigrations(temp.url, [{ name: "20991231000000_from_a_newer_build" }]);
   const r = await get("/readyz");
   assert.equal(r.status, 503);
   assert.equal((r.json as { reason?: string }).reason, "database has migrations this build does not know: 20991231000000_from_a_newer_build");
+  assert.deepEqual(await checkDatabase({ db: temp.db, dialect, shipped, allowNewer: true }), { ready: true }, "a running process keeps serving");
+  const { db } = temp;
+  await db.$executeRawUnsafe(`DELETE FROM "_prisma_migrations" WHERE "migration_name" = '${shipped.at(-1)}'`);
+  const pending = await checkDatabase({ db, dialect, shipped, allowNewer: true });
+  assert.equal(pending.ready, false, "a pending migration makes even a running process unready");
+  await recordMigrations(temp.url, [{ name: shipped.at(-1)! }]);
 });
 
 test("shutting down: readyz 503 whatever the database says; healthz still 200", async () => {

@@ -39,8 +39,14 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
   }
 }
 
-/** readyz's database check: a cheap SELECT 1 and the applied migrations, within `timeoutMs` (default 2 s). */
-export async function checkDatabase(opts: { db: TDb; dialect: TDialect; shipped: readonly string[]; timeoutMs?: number }): Promise<TReadiness> {
+/**
+ * The database check of the start and of readyz: a cheap SELECT 1 and the applied migrations,
+ * within `timeoutMs` (default 2 s). `allowNewer` (readyz of a running process): migrations this
+ * build does not know do not make it unready — in a rolling deploy the first new instance migrates
+ * the database while the old ones still serve (migrations are written to keep the previous build
+ * working); they only stop a build from starting.
+ */
+export async function checkDatabase(opts: { db: TDb; dialect: TDialect; shipped: readonly string[]; timeoutMs?: number; allowNewer?: boolean }): Promise<TReadiness> {
   let applied: string[];
   try {
     applied = await within(opts.timeoutMs ?? 2000, (async () => {
@@ -51,7 +57,8 @@ export async function checkDatabase(opts: { db: TDb; dialect: TDialect; shipped:
     return { ready: false, kind: "unreachable", cause: databaseErrorReason(e) };
   }
   const verdict = compareMigrations(opts.shipped, applied);
-  return verdict.ok ? { ready: true } : { ready: false, kind: "schema", pending: verdict.pending, unknown: verdict.unknown };
+  if (verdict.ok || (opts.allowNewer && verdict.pending.length === 0)) return { ready: true };
+  return { ready: false, kind: "schema", pending: verdict.pending, unknown: verdict.unknown };
 }
 
 /** Why the process refuses to start, in one readable line (server.ts prints it and exits 1). */

@@ -4,7 +4,7 @@ import "server-only";
 import { invalidate } from "@/lib/cache/invalidation";
 import { actorOf, audit } from "@/lib/audit";
 import type { TSessionUser } from "@/lib/auth/session";
-import { getDb, isUniqueViolation, type TTx } from "@/lib/db";
+import { getDb, isUniqueViolation, lockFor, type TTx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { hashPassword, temporaryPassword, verifyPassword } from "./password";
@@ -76,6 +76,9 @@ async function loadTarget(tx: TTx, userId: string) {
 }
 
 async function assertAnotherActiveAdmin(tx: TTx, excludingId: string, what: string) {
+  // Two admins demoting (deactivating, deleting) each other at once: one at a time, each counting
+  // after the other committed — otherwise both see the other still active and none remains.
+  await lockFor(tx, "last-active-admin");
   const others = await tx.user.count({ where: { role: "ADMIN", active: true, id: { not: excludingId } } });
   if (others === 0) throw new AppError("CONFLICT", `${what}: it is the last active administrator.`);
 }

@@ -2,7 +2,7 @@ import "server-only";
 // Credentials check with rate limiting, used by next-auth's authorize().
 import { randomUUID } from "node:crypto";
 import { audit } from "@/lib/audit";
-import { dialect, getDb, type TTx } from "@/lib/db";
+import { getDb, lockFor, type TTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { rateLimitMessage, SIGN_IN_WINDOW_MS } from "./rate-limit";
@@ -50,9 +50,7 @@ async function reserve(opts: { email: string; ip: string; now: Date }): Promise<
   const since = new Date(opts.now.getTime() - SIGN_IN_WINDOW_MS);
   await getDb().$transaction(
     async (tx) => {
-      if (dialect() === "postgres") {
-        for (const key of [r.accountKey, r.ipKey]) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`patchbay.sign-in:${key}`}, 0))`;
-      }
+      for (const key of [r.accountKey, r.ipKey]) await lockFor(tx, `sign-in:${key}`);
       await tx.signInFailure.createMany({
         data: [
           { id: r.accountRow, key: r.accountKey, at: opts.now },
