@@ -22,7 +22,7 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import autocannon from "autocannon";
 import { percentile as nearestRank } from "@/lib/runs/stats";
-import { children, cleanup, cpuMs, freePort, ROOT, rss, seconds, startNode, startPatchbay, state, stop } from "./bench-processes";
+import { check, children, cleanup, cpuMs, freePort, ROOT, rss, seconds, startNode, startPatchbay, state, stop } from "./bench-processes";
 
 const DEV = process.env.BENCH_API_DEV === "1";
 /** A folder for V8 CPU profiles of the Patchbay processes (written when they stop). */
@@ -149,28 +149,6 @@ async function runLogCount(): Promise<number> {
   } finally {
     await db.$disconnect();
   }
-}
-
-// --- correctness check ---------------------------------------------------------------------------
-
-async function check(name: string, url: string, init: RequestInit, expect: (status: number, json: unknown) => string | null): Promise<void> {
-  let status = 0;
-  let text = "";
-  try {
-    const res = await fetch(url, init);
-    status = res.status;
-    text = await res.text();
-  } catch (e) {
-    throw new Error(`${name}: the request failed: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  let json: unknown = undefined;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // reported below
-  }
-  const problem = expect(status, json);
-  if (problem) throw new Error(`${name}: ${problem}\n  HTTP ${status}: ${text.slice(0, 600)}`);
 }
 
 // --- measurement ---------------------------------------------------------------------------------

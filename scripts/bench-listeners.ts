@@ -34,7 +34,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { percentile as nearestRank } from "@/lib/runs/stats";
-import { children, cleanup, cpuMs, freePort, ROOT, seconds, startNode, startPatchbay, state, stop } from "./bench-processes";
+import { check, children, cleanup, cpuMs, freePort, ROOT, seconds, startNode, startPatchbay, state, stop } from "./bench-processes";
 
 const DEV = process.env.BENCH_LISTENERS_DEV === "1";
 /** A folder for V8 CPU profiles of the Patchbay server (written when it stops). */
@@ -133,28 +133,6 @@ async function storedFor(listenerId: string, sampleId: string): Promise<TStored>
 }
 
 // --- correctness check ---------------------------------------------------------------------------
-
-/** One request; `expect` returns the problem, if any. Returns the parsed JSON answer. */
-async function check(name: string, url: string, init: RequestInit, expect: (status: number, json: unknown) => string | null): Promise<unknown> {
-  let status = 0;
-  let text = "";
-  try {
-    const res = await fetch(url, init);
-    status = res.status;
-    text = await res.text();
-  } catch (e) {
-    throw new Error(`${name}: the request failed: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  let json: unknown = undefined;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // reported below
-  }
-  const problem = expect(status, json);
-  if (problem) throw new Error(`${name}: ${problem}\n  HTTP ${status}: ${text.slice(0, 600)}`);
-  return json;
-}
 
 const idOf = (json: unknown): string | null => {
   const id = (json as { id?: unknown } | undefined)?.id;

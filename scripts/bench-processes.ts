@@ -222,3 +222,27 @@ export async function startPatchbay(env: Record<string, string>, port: number, l
   return { pid, port, origin: `http://127.0.0.1:${port}`, log, errors: () => errorLines };
 }
 
+
+// --- correctness check ---------------------------------------------------------------------------
+
+/** One request that must get `expect`'s approval (it returns the problem, or null); the parsed JSON answer. */
+export async function check(name: string, url: string, init: RequestInit, expect: (status: number, json: unknown) => string | null): Promise<unknown> {
+  let status = 0;
+  let text = "";
+  try {
+    const res = await fetch(url, init);
+    status = res.status;
+    text = await res.text();
+  } catch (e) {
+    throw new Error(`${name}: the request failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let json: unknown = undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // reported below
+  }
+  const problem = expect(status, json);
+  if (problem) throw new Error(`${name}: ${problem}\n  HTTP ${status}: ${text.slice(0, 600)}`);
+  return json;
+}

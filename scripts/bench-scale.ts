@@ -40,7 +40,7 @@ import autocannon from "autocannon";
 import { percentile as nearestRank } from "@/lib/runs/stats";
 import { pgBinDir, startPgCluster, stopPgCluster } from "@/lib/testing/pg-cluster";
 import { createPgTestDatabase } from "@/lib/testing/temp-db";
-import { children, cleanup, cpuMs, descendants, freePort, kill, ROOT, rss, seconds, startNode, startPatchbay, state, stop, type TChild, type TPatchbay } from "./bench-processes";
+import { check, children, cleanup, cpuMs, descendants, freePort, kill, ROOT, rss, seconds, startNode, startPatchbay, state, stop, type TChild, type TPatchbay } from "./bench-processes";
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -240,27 +240,6 @@ async function seed(upstream: string, receiverUrl: string, signingKey: string): 
   return { token, connectorId: connector.id, subscriptions: { defaults: await subscription("Bench deliveries (defaults)"), tuned: await subscription("Bench deliveries (tuned)") } };
 }
 
-/** One request that must get `expect`'s approval (null); the parsed JSON answer. */
-async function check(name: string, url: string, init: RequestInit, expect: (status: number, json: unknown) => string | null): Promise<unknown> {
-  let status = 0;
-  let text = "";
-  try {
-    const res = await fetch(url, init);
-    status = res.status;
-    text = await res.text();
-  } catch (e) {
-    throw new Error(`${name}: the request failed: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  let json: unknown = undefined;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // reported below
-  }
-  const problem = expect(status, json);
-  if (problem) throw new Error(`${name}: ${problem}\n  HTTP ${status}: ${text.slice(0, 600)}`);
-  return json;
-}
 
 // --- PostgreSQL's CPU time -----------------------------------------------------------------------
 
