@@ -48,7 +48,7 @@ export default defineConfig([
   {
     // instrumentation.ts reads Next's own NEXT_RUNTIME/NEXT_PHASE, which the bundler must see
     // literally; test tooling passes settings to the server it starts.
-    files: ["lib/env.ts", "instrumentation.ts", "e2e/**", "scripts/**", "lib/testing/**", "playwright.config.ts"],
+    files: ["lib/env.ts", "instrumentation.ts", "e2e/**", "scripts/**", "playwright.config.ts"],
     rules: { "no-restricted-properties": "off" },
   },
 ]);

@@ -123,6 +123,17 @@ export function env(): TEnv {
 }
 
 /**
+ * Settings of the test tooling (lib/testing), never of the app: the throw-away PostgreSQL cluster
+ * (PATCHBAY_TEST_PG_URL) and which database temporary test databases use (PATCHBAY_TEST_DATABASE:
+ * postgres or sqlite; unset, PostgreSQL when a cluster is named). Read here, as every setting is.
+ */
+export function testTooling(): { pgUrl: string | undefined; database: "postgres" | "sqlite" } {
+  const pgUrl = process.env.PATCHBAY_TEST_PG_URL || undefined;
+  const chosen = process.env.PATCHBAY_TEST_DATABASE;
+  return { pgUrl, database: chosen ? (chosen === "postgres" ? "postgres" : "sqlite") : pgUrl ? "postgres" : "sqlite" };
+}
+
+/**
  * For tests only: sets (or, with undefined, removes) variables before anything reads the
  * configuration. Refuses once env() has run, since the values are read once per process.
  */

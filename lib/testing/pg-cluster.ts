@@ -10,6 +10,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import os from "node:os";
 import { createServer } from "node:net";
 import path from "node:path";
+import { testTooling } from "@/lib/env";
 import { fileURLToPath } from "node:url";
 
 const PG_ROOT = "/usr/lib/postgresql";
@@ -97,7 +98,7 @@ let own: Promise<string> | undefined;
  * when a test file runs on its own, one started now in a temporary folder and stopped at exit.
  */
 export function testPgCluster(): Promise<string> {
-  const given = process.env.PATCHBAY_TEST_PG_URL;
+  const given = testTooling().pgUrl;
   if (given) return Promise.resolve(given);
   own ??= (async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "patchbay-pg-"));

@@ -21,11 +21,11 @@ export class TestProcesses {
    * stderr when it exits first or is not ready in time.
    */
   async start<R>(label: string, script: string, settings: unknown, ready: (line: string) => R | undefined): Promise<TTestProcess<R>> {
-    return this.startNode(label, ["--import", "tsx", "--conditions=react-server", script, JSON.stringify(settings)], process.env, ready);
+    return this.startNode(label, ["--import", "tsx", "--conditions=react-server", script, JSON.stringify(settings)], undefined, ready);
   }
 
-  /** As start(), for any node command line and environment (the app's own server.ts, say). */
-  async startNode<R>(label: string, args: string[], env: NodeJS.ProcessEnv, ready: (line: string) => R | undefined): Promise<TTestProcess<R>> {
+  /** As start(), for any node command line and environment (the app's own server.ts, say); without `env` the child inherits this process's. */
+  async startNode<R>(label: string, args: string[], env: NodeJS.ProcessEnv | undefined, ready: (line: string) => R | undefined): Promise<TTestProcess<R>> {
     const proc = spawn(process.execPath, args, { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"] });
     this.living.add(proc);
     const chunks: string[] = [];

@@ -8,6 +8,7 @@ import path from "node:path";
 import { createClient } from "@libsql/client";
 import pg from "pg";
 import { createPrismaClient, type TDb } from "@/lib/db";
+import { testTooling } from "@/lib/env";
 import { testPgCluster } from "./pg-cluster";
 
 export type TTempDb = { url: string; dir: string; db: TDb; cleanup: () => Promise<void> };
@@ -17,8 +18,7 @@ export type TTempDb = { url: string; dir: string; db: TDb; cleanup: () => Promis
  * second pass) or =sqlite; unset, PostgreSQL when a cluster is named (PATCHBAY_TEST_PG_URL).
  */
 function onPostgres(): boolean {
-  const chosen = process.env.PATCHBAY_TEST_DATABASE;
-  return chosen ? chosen === "postgres" : !!process.env.PATCHBAY_TEST_PG_URL;
+  return testTooling().database === "postgres";
 }
 
 async function migrationScripts(folder: string): Promise<string[]> {
