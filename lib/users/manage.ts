@@ -23,6 +23,9 @@ const emailTaken = () =>
 export async function setupFirstAdmin(input: TSetupAdmin): Promise<void> {
   const passwordHash = await hashPassword(input.password);
   await getDb().$transaction(async (tx) => {
+    // Two setups at once (two instances starting with PATCHBAY_ADMIN_*, two browsers on /setup):
+    // one at a time, so the second counts the first's admin and is refused.
+    await lockFor(tx, "first-admin");
     if ((await tx.user.count()) > 0) {
       throw new AppError("FORBIDDEN", "Setup is already complete. Sign in instead.");
     }
