@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { ToastProvider } from "@/components/ui/toast";
 import "./globals.css";
+import "./styles/data-table.css";
+import "./styles/dashboard.css";
+import "./styles/code.css";
 
 // Every page reads the session or the database: nothing is prerendered at build time.
 export const dynamic = "force-dynamic";

@@ -10,7 +10,7 @@ export function Nav({ items }: { items: TNavItem[] }) {
   return (
     <nav className="nav" aria-label="Main">
       {items.map((item) => {
-        const current = pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const current = pathname === item.href || (item.href !== "/" && pathname.startsWith(`${item.href}/`));
         return (
           <Link key={item.href} href={item.href} aria-current={current ? "page" : undefined}>
             {item.label}

@@ -43,6 +43,9 @@ async function chooseEnvironment(page: Page, name: string | null) {
   const select = page.getByLabel("Environment", { exact: true });
   await select.selectOption({ label: name ?? "No environment" });
   await expect(select).toHaveValue(name === null ? "" : /.+/);
+  // The choice is saved by a server action: the switcher is aria-busy until it is stored and the
+  // page refreshed. Navigating before that would test in the previous environment.
+  await expect(select).not.toHaveAttribute("aria-busy", "true");
 }
 
 async function testConfig(page: Page, expected: RegExp) {

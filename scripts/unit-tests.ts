@@ -24,7 +24,7 @@ function find(dir: string): string[] {
 
 const postgres = process.argv.includes("--postgres");
 const usesDatabase = (file: string) => /testing\/temp-db"/.test(readFileSync(file, "utf8"));
-const files = ["lib", "scripts"]
+const files = ["lib", "scripts", "components"]
   .flatMap(find)
   .sort()
   .filter((f) => (postgres ? f.endsWith(".pg.test.ts") || (usesDatabase(f) && !SQLITE_ONLY.has(f)) : !f.endsWith(".pg.test.ts")));

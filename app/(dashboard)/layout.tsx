@@ -14,6 +14,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const items: TNavItem[] = user.mustChangePassword
     ? [{ href: "/account", label: "Account" }]
     : [
+        { href: "/", label: "Dashboard" },
         { href: "/auth-configs", label: "Authentication" },
         { href: "/services", label: "Services" },
         { href: "/connectors", label: "Connectors" },

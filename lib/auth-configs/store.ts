@@ -36,6 +36,7 @@ function toView(row: TRow, secretKeys: string[]): TAuthConfigView {
         ? { at: row.lastTestAt.toISOString(), ok: row.lastTestOk, message: row.lastTestMessage ?? "" }
         : null,
     usage: { services: (row.services ?? []).map((s) => s.name), connectors: (row.connectors ?? []).map((c) => c.name) },
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
 

@@ -15,6 +15,8 @@ export type TAuthConfigView = {
   needsReconnectReason: string | null;
   lastTest: { at: string; ok: boolean; message: string } | null;
   usage: { services: string[]; connectors: string[] };
+  /** ISO time of the last change (the list's default order: latest first). */
+  updatedAt: string;
 };
 
 /** Form values for editing: the stored settings with every secret field blank ("keep"). */

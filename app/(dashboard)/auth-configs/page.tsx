@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthConfigsTable } from "@/components/auth-configs/auth-configs-table";
+import { readTableState, type TSearchParams } from "@/components/ui/data-table-model";
 import { PageHeader } from "@/components/ui/page-header";
 import { listAuthConfigs } from "@/lib/auth-configs/store";
 import { protocolLabel, subProtocolLabel } from "@/lib/auth-configs/schema";
@@ -8,8 +9,9 @@ import { requireUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Authentication" };
 
-export default async function AuthConfigsPage() {
+export default async function AuthConfigsPage({ searchParams }: { searchParams: Promise<TSearchParams> }) {
   const user = await requireUser();
+  const params = await searchParams;
   const configs = await listAuthConfigs();
   return (
     <>
@@ -20,6 +22,8 @@ export default async function AuthConfigsPage() {
       />
       <AuthConfigsTable
         canEdit={user.role === "ADMIN"}
+        params={params}
+        state={readTableState(params, "", { sort: "updated", dir: "desc" })}
         rows={configs.map((c) => ({
           id: c.id,
           name: c.name,
@@ -28,6 +32,7 @@ export default async function AuthConfigsPage() {
           connectors: c.usage.connectors.length,
           lastTest: c.lastTest,
           needsReconnect: c.needsReconnect ? (c.needsReconnectReason ?? "") : null,
+          updatedAt: c.updatedAt,
         }))}
       />
     </>
