@@ -149,7 +149,7 @@ test("a member's token reads connectors but may not import a library; members se
   const member = await seedUser();
   await signIn(page, member.email, member.password);
   await page.goto("/api-tokens");
-  await expect(page.getByText("No API tokens yet. Create one to call the REST API.")).toBeVisible();
+  await expect(page.getByText("No API tokens yet. Create one to call the REST API: choose Create token above.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Create token" })).toBeVisible();
 
   // A refused form keeps the dialog open and says why, on the field.

@@ -12,8 +12,9 @@
 //   name: row.getByLabel("URL", { exact: true }); page-wide, getByLabel("Resource name").first() works,
 //   but "URL" needs exact: true (there is also "Callback URL").
 // - "Signature key" needs exact: true (the Copy button is "Copy signature key").
-// - The Events section is getByRole("region", { name: "Events" }); rows are getByTestId("event-row"),
-//   each with a link named "<resource>.<type> <item id>" to the event's page.
+// - The Events section is getByRole("region", { name: "Events", exact: true }) (its table's scroll
+//   region is "Event log"); rows are getByTestId("event-row"), each with a link named
+//   "<resource>.<type> <item id>" to the event's page.
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -125,7 +126,7 @@ async function fillNewSubscription(page: Page, v: { name: string; service: strin
 
 /** Reloads until the Events table has a row of `eventType` (with `itemText` in it, when given). */
 async function expectEventRow(page: Page, eventType: string, itemText = eventType) {
-  const rows = page.getByRole("region", { name: "Events" }).getByTestId("event-row");
+  const rows = page.getByRole("region", { name: "Events", exact: true }).getByTestId("event-row");
   await expect
     .poll(
       async () => {
@@ -212,7 +213,7 @@ test("a polling subscription: created in the UI, Poll now, signed deliveries, at
   await expect.poll(() => verifiedDeliveries("/orders-hook", key).filter((d) => d.type === "orders.updated").map((d) => d.data.total), { timeout: 30_000 }).toEqual([11]);
 
   // The filter: Type Updated shows only the update.
-  const events = page.getByRole("region", { name: "Events" });
+  const events = page.getByRole("region", { name: "Events", exact: true });
   await events.getByLabel("Type", { exact: true }).selectOption({ label: "Updated" });
   await events.getByRole("button", { name: "Filter", exact: true }).click();
   await expect(page).toHaveURL(/[?&]type=UPDATED/);
@@ -280,6 +281,7 @@ test("a webhook subscription: HMAC-verified inbound messages are stored and forw
   const hookUrl = await inbound.inputValue();
   expect(hookUrl).toMatch(new RegExp(`/api/hooks/${subscriptionId}$`));
   await expect(main.getByRole("button", { name: "Copy inbound URL" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Events", exact: true })).toContainText("No events yet. Events appear when the service sends a webhook to the Inbound URL above.");
 
   const body = JSON.stringify({ event: "invoice.paid", invoice: "inv-7", amount: 42 });
   const sign = (s: string) => createHmac("sha256", s).update(body).digest("hex");
@@ -299,7 +301,7 @@ test("a webhook subscription: HMAC-verified inbound messages are stored and forw
   await expect.poll(() => verifiedDeliveries("/invoices-hook", key).map((d) => d.id), { timeout: 30_000 }).toEqual([eventId]);
   const delivered = verifiedDeliveries("/invoices-hook", key)[0];
   expect(delivered).toMatchObject({ id: eventId, type: "webhook.received", subscriptionId, data: { event: "invoice.paid", invoice: "inv-7", amount: 42 } });
-  await page.getByRole("region", { name: "Events" }).getByRole("link", { name: `webhook.received ${eventId}` }).click();
+  await page.getByRole("region", { name: "Events", exact: true }).getByRole("link", { name: `webhook.received ${eventId}` }).click();
   await expect(main.getByTestId("payload")).toContainText('"invoice": "inv-7"');
 
   // Edit: the secret is kept when left empty.

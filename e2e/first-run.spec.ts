@@ -1,7 +1,15 @@
 // The first minutes of a new installation: setup, sign-in, a member, and what a member may not see.
-import { expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
 import { signIn, signOut } from "./fixtures/auth";
 import { db, uniqueEmail } from "./fixtures/db";
+
+/** The setup page exists only here (before the first admin): e2e/a11y.spec.ts covers every other page. */
+async function expectNoSeriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
 
 test("first-run setup, a member with a temporary password, and the member refused the Users page", async ({ page }) => {
   expect(await db().user.count()).toBe(0);
@@ -12,6 +20,10 @@ test("first-run setup, a member with a temporary password, and the member refuse
   await page.goto("/users");
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Welcome to Patchbay" })).toBeVisible();
+  await expectNoSeriousViolations(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expectNoSeriousViolations(page);
+  await page.emulateMedia({ colorScheme: "light" });
 
   // Field errors before anything is sent.
   await page.getByRole("button", { name: "Create admin" }).click();
@@ -29,7 +41,12 @@ test("first-run setup, a member with a temporary password, and the member refuse
   await expect(page).toHaveURL(/\/login$/);
 
   await signIn(page, adminEmail, adminPassword);
-  await expect(page).toHaveURL(/\/auth-configs$/);
+  // A new admin lands on the dashboard: nothing yet, each count offers the next step.
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
+  await expect(page.getByText("Nothing needs attention.")).toBeVisible();
+  await page.getByRole("link", { name: "Create a configuration" }).click();
+  await expect(page).toHaveURL(/\/auth-configs\/new$/);
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Authentication" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Audit" })).toBeVisible();
@@ -72,7 +89,7 @@ test("first-run setup, a member with a temporary password, and the member refuse
   await expect(page).toHaveURL(/\/login\?password-changed=1/);
 
   await signIn(page, memberEmail, newPassword);
-  await expect(page).toHaveURL(/\/auth-configs$/);
+  await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toHaveCount(0);
 
   // Typing the address does not help: the Users page refuses members.

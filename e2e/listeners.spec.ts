@@ -103,6 +103,7 @@ test("a listener with HMAC authentication: messages sent from outside are stored
   await expect(main.getByRole("button", { name: "Copy URL" })).toBeVisible();
   await expect(main.getByTestId("curl-example")).toContainText("X-Hub-Signature-256: sha256=");
   await expect(page.locator("body")).not.toContainText(secret); // write-only
+  await expect(main.getByText("No messages yet. Send a request to the listener URL above")).toBeVisible();
   const stored = await db().listener.findUniqueOrThrow({ where: { id: listenerId } });
   expect(stored.authSecret).not.toBeNull();
   expect(stored.authSecret).not.toContain(secret); // sealed
@@ -127,7 +128,8 @@ test("a listener with HMAC authentication: messages sent from outside are stored
   expect(received.find((r) => r.url === "/orders/A-1")?.body).toBe('{"order":"A-1","lines":[{"sku":"X","qty":2}]}');
 
   // The view: three messages, newest first.
-  const rows = main.getByRole("table", { name: "Messages" }).getByTestId("message-row");
+  const rows = main.getByRole("table", { name: "Messages", exact: true }).getByTestId("message-row");
+  const messageIds = () => rows.evaluateAll((els) => els.map((e) => e.querySelector("[data-message-id]")?.getAttribute("data-message-id")));
   await expect
     .poll(
       async () => {
@@ -138,8 +140,16 @@ test("a listener with HMAC authentication: messages sent from outside are stored
     )
     .toBe("Failed,Failed,Handed on");
   await expect(rows).toHaveCount(3);
-  expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-message-id")))).toEqual([binary.json.id, xml.json.id, json.json.id]);
+  expect(await messageIds()).toEqual([binary.json.id, xml.json.id, json.json.id]);
   await expect(rows.nth(1)).toContainText("not valid JSON");
+
+  // The table sorts by a column header's link (twice: ascending, then descending), in the address.
+  await main.getByRole("link", { name: "Sort by Size, ascending" }).click();
+  await expect(page).toHaveURL(/[?&]sort=size&dir=asc/);
+  await main.getByRole("link", { name: "Sort by Size, descending" }).click();
+  await expect(page).toHaveURL(/[?&]sort=size&dir=desc/);
+  await expect.poll(messageIds).toEqual([json.json.id, xml.json.id, binary.json.id]);
+  await page.goto(`/listeners/${listenerId}`);
   expect(received.filter((r) => !r.url.startsWith("/orders/A-1"))).toEqual([]);
 
   // The binary message: a hex dump and its size; Download raw gives the exact bytes.

@@ -52,10 +52,10 @@ test("the audit page pages through entries and filters by object type", async ({
   await page.goto("/audit");
   await page.getByLabel("Object type").selectOption(type);
   await expect(page).toHaveURL(new RegExp(`type=${type}`));
-  await expect(page.getByText("Page 1 of 2 · 55 entries")).toBeVisible();
+  await expect(page.getByText("1–50 of 55 entries · page 1 of 2")).toBeVisible();
   await expect(page.locator("tbody tr")).toHaveCount(50);
-  await page.getByRole("link", { name: "Next" }).click();
-  await expect(page.getByText("Page 2 of 2 · 55 entries")).toBeVisible();
+  await page.getByRole("navigation", { name: "Pages of Audit entries" }).getByRole("link", { name: "Next" }).click();
+  await expect(page.getByText("51–55 of 55 entries · page 2 of 2")).toBeVisible();
   await expect(page.locator("tbody tr")).toHaveCount(5);
   await expect(page.locator("tbody")).not.toContainText("User");
 });

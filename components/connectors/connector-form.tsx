@@ -5,7 +5,8 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useFieldArray, useForm, useWatch, type Resolver } from "react-hook-form";
+import { Controller, useFieldArray, useForm, useWatch, type Resolver } from "react-hook-form";
+import { JsonEditor } from "@/components/code/json-editor";
 import { Button } from "@/components/ui/button";
 import { CheckboxField } from "@/components/ui/checkbox-field";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -154,7 +155,13 @@ export function ConnectorForm(props: { connector: TConnectorView | null; choices
           ))}
         </SelectField>
         {bodyType === "JSON" ? (
-          <TextareaField label="Body description" rows={6} spellCheck={false} hint="An example JSON body; the Test dialog starts from it." error={errors.bodyDescription?.message} {...form.register("bodyDescription")} />
+          <Controller
+            control={form.control}
+            name="bodyDescription"
+            render={({ field }) => (
+              <JsonEditor label="Body description" hint="An example JSON body; the Test dialog starts from it." value={field.value ?? ""} onChange={field.onChange} onBlur={field.onBlur} ref={field.ref} error={errors.bodyDescription?.message} />
+            )}
+          />
         ) : null}
       </fieldset>
 

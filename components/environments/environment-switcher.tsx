@@ -13,7 +13,7 @@ export function EnvironmentSwitcher({ environments, selectedId }: { environments
   const [pending, startTransition] = useTransition();
 
   return (
-    <div className="env-switcher">
+    <div className="env-switcher sidebar-field">
       <label htmlFor={id}>Environment</label>
       <select
         id={id}

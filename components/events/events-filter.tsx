@@ -1,14 +1,22 @@
 // The Events section's filter: Type and Delivery status as GET parameters (?type=&status=), so a
-// filtered list has its own address; a new filter starts again at the first page.
+// filtered list has its own address; a new filter starts again at the first page, in the table's
+// current order.
 import Form from "next/form";
 import { Button } from "@/components/ui/button";
 import { DELIVERY_STATUS_LABELS, DELIVERY_STATUSES, EVENT_TYPES, type TDeliveryStatus, type TEventType } from "@/lib/events/schema";
 
 const TYPE_LABELS: Record<TEventType, string> = { CREATED: "Created", UPDATED: "Updated", RECEIVED: "Received" };
 
-export function EventsFilter({ subscriptionId, type, status }: { subscriptionId: string; type?: TEventType; status?: TDeliveryStatus }) {
+export function EventsFilter(props: { subscriptionId: string; type?: TEventType; status?: TDeliveryStatus; order?: { sort: string; dir: string } }) {
+  const { subscriptionId, type, status, order } = props;
   return (
     <Form action={`/events/${subscriptionId}`} className="filters" aria-label="Filter events">
+      {order ? (
+        <>
+          <input type="hidden" name="sort" value={order.sort} />
+          <input type="hidden" name="dir" value={order.dir} />
+        </>
+      ) : null}
       <div className="field">
         <label htmlFor="events-type">Type</label>
         <select id="events-type" name="type" defaultValue={type ?? ""}>

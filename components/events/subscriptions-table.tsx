@@ -1,60 +1,80 @@
 // The event subscriptions: name (link to its page), service, type, environment, status, last poll
-// (with the reason when it failed), events stored in the last 24 hours and failing deliveries.
+// (with the reason when it failed), events stored in the last 24 hours, failing deliveries and when
+// it was created (the default order, newest first).
 import Link from "next/link";
+import { DataTable, type TColumn } from "@/components/ui/data-table";
+import type { TSearchParams, TTableState } from "@/components/ui/data-table-model";
 import { formatUtc } from "@/components/ui/format";
 import { SUBSCRIPTION_TYPE_LABELS } from "@/lib/events/schema";
 import type { TSubscriptionRow } from "@/lib/events/store";
 import { StatusBadge } from "./badges";
 
-export function SubscriptionsTable({ rows, canEdit }: { rows: TSubscriptionRow[]; canEdit: boolean }) {
-  if (rows.length === 0) {
-    return (
-      <p className="empty panel">
-        No subscriptions yet.{" "}
-        {canEdit ? (
-          <>
-            <Link href="/events/new">Create one</Link> to poll a service&apos;s API for new and changed items, or to receive its webhooks, and forward
-            each event to your callback URL.
-          </>
-        ) : (
-          "An administrator can create one."
-        )}
-      </p>
-    );
-  }
+type TRow = TSubscriptionRow & { createdAt: Date };
+
+const columns: TColumn<TRow>[] = [
+  { key: "name", header: "Name", sortValue: (s) => s.name, cell: (s) => <Link href={`/events/${s.id}`}>{s.name}</Link> },
+  { key: "service", header: "Service", sortValue: (s) => s.serviceName, cell: (s) => s.serviceName },
+  { key: "type", header: "Type", sortValue: (s) => SUBSCRIPTION_TYPE_LABELS[s.type], cell: (s) => SUBSCRIPTION_TYPE_LABELS[s.type] },
+  {
+    key: "environment",
+    header: "Environment",
+    sortValue: (s) => s.environmentName,
+    cell: (s) => s.environmentName ?? <span className="muted">Defaults</span>,
+  },
+  { key: "status", header: "Status", sortValue: (s) => s.status, cell: (s) => <StatusBadge status={s.status} /> },
+  {
+    key: "poll",
+    header: "Last poll",
+    sortValue: (s) => s.lastPollAt,
+    cell: (s) => (
+      <>
+        {s.lastPollAt ? <time className="nowrap" dateTime={s.lastPollAt.toISOString()}>{formatUtc(s.lastPollAt)}</time> : <span className="muted">—</span>}
+        {s.lastPollError ? <p className="field-error" data-testid="last-poll-error">{s.lastPollError}</p> : null}
+      </>
+    ),
+  },
+  { key: "events", header: "Events (24 h)", numeric: true, sortValue: (s) => s.events24h, cell: (s) => s.events24h },
+  {
+    key: "failing",
+    header: "Failing deliveries",
+    numeric: true,
+    sortValue: (s) => s.failingDeliveries,
+    cell: (s) => (s.failingDeliveries > 0 ? <span className="status-bad">{s.failingDeliveries}</span> : 0),
+  },
+  {
+    key: "created",
+    header: "Created",
+    nowrap: true,
+    sortValue: (s) => s.createdAt,
+    cell: (s) => <time className="muted" dateTime={s.createdAt.toISOString()}>{formatUtc(s.createdAt)}</time>,
+  },
+];
+
+export function SubscriptionsTable(props: { rows: TRow[]; canEdit: boolean; state: TTableState; params: TSearchParams }) {
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Service</th>
-            <th scope="col">Type</th>
-            <th scope="col">Environment</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last poll</th>
-            <th scope="col">Events (24 h)</th>
-            <th scope="col">Failing deliveries</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((s) => (
-            <tr key={s.id} data-testid={`subscription-row-${s.name}`}>
-              <td><Link href={`/events/${s.id}`}>{s.name}</Link></td>
-              <td>{s.serviceName}</td>
-              <td>{SUBSCRIPTION_TYPE_LABELS[s.type]}</td>
-              <td>{s.environmentName ?? <span className="muted">Defaults</span>}</td>
-              <td><StatusBadge status={s.status} /></td>
-              <td>
-                {s.lastPollAt ? <time className="nowrap" dateTime={s.lastPollAt.toISOString()}>{formatUtc(s.lastPollAt)}</time> : <span className="muted">—</span>}
-                {s.lastPollError ? <p className="field-error" data-testid="last-poll-error">{s.lastPollError}</p> : null}
-              </td>
-              <td>{s.events24h}</td>
-              <td>{s.failingDeliveries > 0 ? <span className="status-bad">{s.failingDeliveries}</span> : 0}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Event subscriptions"
+      noun={["subscription", "subscriptions"]}
+      columns={columns}
+      rows={props.rows}
+      rowKey={(s) => s.id}
+      rowTestId={(s) => `subscription-row-${s.name}`}
+      state={props.state}
+      path="/events"
+      params={props.params}
+      empty={
+        <p>
+          No subscriptions yet.{" "}
+          {props.canEdit ? (
+            <>
+              <Link href="/events/new">Create one</Link> to poll a service&apos;s API for new and changed items, or to receive its webhooks, and
+              forward each event to your callback URL.
+            </>
+          ) : (
+            "An administrator can create one."
+          )}
+        </p>
+      }
+    />
   );
 }

@@ -1,5 +1,7 @@
-// The body as the sender sent it, shown as text only (never as HTML): JSON indented, XML and other
-// text as they are, anything else as a hex dump; always downloadable as the raw bytes.
+// The body as the sender sent it, shown as text only (never as HTML): JSON indented in the JSON
+// viewer, XML and other text as they are, anything else as a hex dump; always downloadable as the
+// raw bytes.
+import { JsonViewer } from "@/components/code/json-viewer";
 import type { TBodyPreview } from "@/lib/listeners/message";
 import { formatBytes } from "./format";
 
@@ -20,6 +22,8 @@ export function MessageBody({ preview, downloadHref }: { preview: TBodyPreview; 
       ) : null}
       {preview.size === 0 ? (
         <p className="muted">The body is empty.</p>
+      ) : preview.kind === "json" && preview.text !== undefined ? (
+        <JsonViewer text={preview.text} label="Message body" testId="message-body" kind="json" />
       ) : (
         <pre className="response-text mono" data-testid="message-body" data-kind={preview.kind}>
           {preview.kind === "binary" ? preview.hex : preview.text}

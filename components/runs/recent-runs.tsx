@@ -1,5 +1,7 @@
 // A connector's latest runs (SPEC §8): when, from where, by whom, what came back, how long, how big.
 // Server component: nothing here changes without a reload.
+import { DataTable, type TColumn } from "@/components/ui/data-table";
+import { readTableState, type TSearchParams } from "@/components/ui/data-table-model";
 import { formatUtc } from "@/components/ui/format";
 import { formatSize } from "@/lib/http/body-kind";
 import type { TRecentRun } from "@/lib/runs/queries";
@@ -28,37 +30,43 @@ function Status({ run }: { run: TRecentRun }) {
   return <span className="badge off">{run.errorCode ?? "No answer"}</span>;
 }
 
-export function RecentRuns({ runs }: { runs: TRecentRun[] }) {
-  if (runs.length === 0) return <p className="empty panel">No runs yet. Send a Test or call the run API.</p>;
+const callerName = (r: TRecentRun) => (r.user?.found ? r.user.name : r.token?.found ? r.token.name : null);
+
+// The e2e spec reads the cells by position: Time, Source, Caller, Status, Duration, sizes.
+const columns: TColumn<TRecentRun>[] = [
+  { key: "at", header: "Time", nowrap: true, sortValue: (r) => r.at, cell: (r) => <time className="muted" dateTime={r.at.toISOString()}>{formatUtc(r.at, true)}</time> },
+  { key: "source", header: "Source", sortValue: (r) => r.source, cell: (r) => (r.source === "api" ? "API" : "Test") },
+  { key: "caller", header: "Caller", className: "runs-caller", sortValue: callerName, cell: (r) => <Caller run={r} /> },
+  { key: "status", header: "Status", nowrap: true, sortValue: (r) => r.status ?? r.errorCode, cell: (r) => <Status run={r} /> },
+  { key: "duration", header: "Duration", numeric: true, nowrap: true, sortValue: (r) => r.durationMs, cell: (r) => `${r.durationMs} ms` },
+  { key: "request", header: "Request size", numeric: true, nowrap: true, sortValue: (r) => r.requestBytes, cell: (r) => formatSize(r.requestBytes) },
+  { key: "response", header: "Response size", numeric: true, nowrap: true, sortValue: (r) => r.responseBytes, cell: (r) => formatSize(r.responseBytes) },
+];
+
+/** The sort parameters' prefix: the connector page has more than this list in its address. */
+const PREFIX = "runs_";
+
+/**
+ * The latest runs, newest first. With the page's `path` and `params` the columns sort (in memory:
+ * the list is the latest few runs); without them it stays in the query's order, with no sort links.
+ */
+export function RecentRuns({ runs, path, params = {} }: { runs: TRecentRun[]; path?: string; params?: TSearchParams }) {
+  const state = readTableState(path ? params : {}, PREFIX, { sort: "at", dir: "desc" });
   return (
-    <div className="table-wrap">
-      <table data-testid="recent-runs">
-        <caption className="visually-hidden">The latest {runs.length} runs, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Source</th>
-            <th scope="col">Caller</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">Duration</th>
-            <th scope="col" className="num">Request size</th>
-            <th scope="col" className="num">Response size</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <tr key={r.id}>
-              <td className="muted nowrap"><time dateTime={r.at.toISOString()}>{formatUtc(r.at, true)}</time></td>
-              <td>{r.source === "api" ? "API" : "Test"}</td>
-              <td className="runs-caller"><Caller run={r} /></td>
-              <td className="nowrap"><Status run={r} /></td>
-              <td className="num nowrap">{r.durationMs} ms</td>
-              <td className="num nowrap">{formatSize(r.requestBytes)}</td>
-              <td className="num nowrap">{formatSize(r.responseBytes)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      // Not "Recent runs": that is the name of the section around it.
+      label={path ? `Latest ${runs.length} runs` : `Latest ${runs.length} runs, newest first`}
+      noun={["run", "runs"]}
+      columns={path ? columns : columns.map((c) => ({ ...c, sortValue: undefined }))}
+      rows={runs}
+      rowKey={(r) => r.id}
+      state={state}
+      path={path ?? ""}
+      params={path ? params : {}}
+      prefix={PREFIX}
+      pageSize={Math.max(1, runs.length)}
+      testId="recent-runs"
+      empty={<p>No runs yet. Send a Test or call the run API.</p>}
+    />
   );
 }

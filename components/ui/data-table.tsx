@@ -90,10 +90,8 @@ export function DataTable<T>(props: TDataTableProps<T>) {
       {/* The region scrolls sideways on narrow screens; it takes focus so keys can scroll it. */}
       <div className="data-table-scroll" role="region" aria-label={props.label} tabIndex={0}>
         <table>
-          <caption className="visually-hidden">
-            {props.label}
-            {sortColumn ? `, sorted by ${sortColumn.header} ${ARIA_SORT[state.dir]}` : ""}
-          </caption>
+          {/* The table's name; the sorted column says so itself (aria-sort). */}
+          <caption className="visually-hidden">{props.label}</caption>
           <thead>
             <tr>
               {selection ? (

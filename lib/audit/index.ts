@@ -37,13 +37,15 @@ export async function audit(entry: TAuditInput, tx: TTx = getDb()): Promise<void
 
 export const AUDIT_PAGE_SIZE = 50;
 
-export async function listAuditEntries(opts: { page: number; objectType?: string }) {
+/** One page of entries by time (the only sort: `at` is indexed, alone and after the object type). */
+export async function listAuditEntries(opts: { page: number; objectType?: string; dir?: "asc" | "desc" }) {
   const db = getDb();
   const where = opts.objectType ? { objectType: opts.objectType } : {};
+  const dir = opts.dir ?? "desc";
   const [entries, total, types] = await Promise.all([
     db.auditEntry.findMany({
       where,
-      orderBy: [{ at: "desc" }, { id: "desc" }],
+      orderBy: [{ at: dir }, { id: dir }],
       skip: (opts.page - 1) * AUDIT_PAGE_SIZE,
       take: AUDIT_PAGE_SIZE,
     }),

@@ -29,6 +29,16 @@ export function connectorSearch(q: string): Prisma.ConnectorWhereInput {
   return { OR: [{ name: textContains(q) }, { description: textContains(q) }, { method: { contains: q.toUpperCase() } }, { service: { name: textContains(q) } }] };
 }
 
+/**
+ * The list query's sort for the page's sortable column (`name` or `created`) and direction; any
+ * other column falls back to newest first, so connectors created during a session land on page 1.
+ */
+export function connectorListSort(column: string | null, dir: "asc" | "desc"): TConnectorListQuery["sort"] {
+  if (column === "name") return dir === "desc" ? "-name" : "name";
+  if (column === "created") return dir === "desc" ? "-created" : "created";
+  return "-created";
+}
+
 export async function listConnectors(query: TConnectorListQuery) {
   const where: Prisma.ConnectorWhereInput = {
     ...(query.serviceId ? { serviceId: query.serviceId } : {}),

@@ -25,6 +25,8 @@ export type TEnvironmentRow = {
   variableCount: number;
   /** Secret overrides and variables that were copied or imported without their value. */
   needsValueCount: number;
+  /** ISO time of the last change to the environment itself. */
+  updatedAt: string;
 };
 
 const notFound = () => new AppError("NOT_FOUND", "This environment no longer exists.");
@@ -51,6 +53,7 @@ export async function listEnvironments(): Promise<TEnvironmentRow[]> {
     overrideCount: r._count.overrides,
     variableCount: r._count.variables,
     needsValueCount: missing.get(r.id) ?? 0,
+    updatedAt: r.updatedAt.toISOString(),
   }));
 }
 

@@ -1,6 +1,8 @@
 import "server-only";
 // Reading events and their delivery attempts (SPEC §9, issue 12 items 5 and 7): the Events pages
-// and /api/v1 share these. Newest first, paged by (createdAt, id) with the API's opaque cursor.
+// and /api/v1 share these. The API pages newest first by (createdAt, id) with an opaque cursor; the
+// Events table by page number, sorted by a column the user picks.
+import type { Prisma } from "@/generated/prisma/client";
 import { beforeTimeCursor, pageOf } from "@/lib/api/paging";
 import { getDb } from "@/lib/db";
 import type { TDeliveryStatus, TEventType } from "./schema";
@@ -70,6 +72,54 @@ export async function listEvents(
   });
   const page = pageOf(rows.map(rowOf), limit, (r) => r.createdAt.toISOString());
   return page;
+}
+
+type TDir = "asc" | "desc";
+
+/**
+ * The Events table's sortable columns and what each sorts by: a whitelist, since the key comes from
+ * the URL. Empty values sort last either way, as in the in-memory tables; equal values newest first,
+ * then by id, so pages never overlap.
+ */
+const EVENT_SORTS = {
+  occurred: (dir: TDir): Prisma.EventOrderByWithRelationInput[] => [{ occurredAt: dir }],
+  type: (dir: TDir): Prisma.EventOrderByWithRelationInput[] => [{ resource: dir }, { type: dir }],
+  item: (dir: TDir): Prisma.EventOrderByWithRelationInput[] => [{ itemId: { sort: dir, nulls: "last" } }],
+  status: (dir: TDir): Prisma.EventOrderByWithRelationInput[] => [{ deliveryStatus: dir }],
+  attempts: (dir: TDir): Prisma.EventOrderByWithRelationInput[] => [{ attemptCount: dir }],
+  code: (dir: TDir): Prisma.EventOrderByWithRelationInput[] => [{ lastStatusCode: { sort: dir, nulls: "last" } }],
+  stored: (dir: TDir): Prisma.EventOrderByWithRelationInput[] => [{ createdAt: dir }],
+};
+export type TEventSort = keyof typeof EVENT_SORTS;
+/** Newest first: new events land on the first page. */
+export const EVENTS_DEFAULT_SORT = { sort: "stored", dir: "desc" } as const satisfies { sort: TEventSort; dir: TDir };
+
+export function isEventSort(key: string | null): key is TEventSort {
+  return key !== null && Object.hasOwn(EVENT_SORTS, key);
+}
+
+/**
+ * One numbered page of a subscription's events for the Events table, sorted by a column of
+ * EVENT_SORTS (another key sorts by the default); a page past the end is the last page.
+ */
+export async function listEventsPage(
+  subscriptionId: string,
+  opts: { type?: TEventType; status?: TDeliveryStatus; sort: string | null; dir: TDir; page: number; pageSize?: number },
+): Promise<{ items: TEventRow[]; total: number; page: number; pageSize: number }> {
+  const db = getDb();
+  const pageSize = opts.pageSize ?? EVENTS_PAGE;
+  const where = { subscriptionId, ...(opts.type ? { type: opts.type } : {}), ...(opts.status ? { deliveryStatus: opts.status } : {}) };
+  const [sort, dir] = isEventSort(opts.sort) ? [opts.sort, opts.dir] : [EVENTS_DEFAULT_SORT.sort, EVENTS_DEFAULT_SORT.dir];
+  const total = await db.event.count({ where });
+  const page = Math.min(Math.max(1, Math.trunc(opts.page) || 1), Math.max(1, Math.ceil(total / pageSize)));
+  const rows = await db.event.findMany({
+    where,
+    orderBy: [...EVENT_SORTS[sort](dir), { createdAt: "desc" }, { id: "desc" }],
+    skip: (page - 1) * pageSize,
+    take: pageSize,
+    select: ROW,
+  });
+  return { items: rows.map(rowOf), total, page, pageSize };
 }
 
 /** One event with its payload and every delivery attempt (oldest first); null if it does not exist. */

@@ -1,7 +1,9 @@
 import "server-only";
 // Reading a listener's messages and their hand-off attempts (SPEC §10, issue 13 items 4 and 6): the
-// Listeners pages and /api/v1 share these. Newest first, paged by (receivedAt, id) with the API's
-// opaque cursor; lists never carry bodies, the detail does.
+// Listeners pages and /api/v1 share these. The API pages newest first by (receivedAt, id) with an
+// opaque cursor, the Messages table by page number and a column the user sorts by; lists never
+// carry bodies, the detail does.
+import type { Prisma } from "@/generated/prisma/client";
 import { beforeTimeCursor, pageOf } from "@/lib/api/paging";
 import { getDb } from "@/lib/db";
 
@@ -80,6 +82,53 @@ export async function listMessages(listenerId: string, opts: { status?: TMessage
     select: ROW,
   });
   return pageOf(rows.map((r) => ({ ...r, status: r.status as TMessageStatus })), limit, (r) => r.receivedAt.toISOString());
+}
+
+type TDir = "asc" | "desc";
+
+/**
+ * The Messages table's sortable columns and what each sorts by: a whitelist, since the key comes
+ * from the URL. Empty values sort last either way, as in the in-memory tables; equal values newest
+ * first, then by id, so pages never overlap.
+ */
+const MESSAGE_SORTS = {
+  received: (dir: TDir): Prisma.InboundMessageOrderByWithRelationInput[] => [{ receivedAt: dir }],
+  method: (dir: TDir): Prisma.InboundMessageOrderByWithRelationInput[] => [{ method: dir }],
+  type: (dir: TDir): Prisma.InboundMessageOrderByWithRelationInput[] => [{ contentType: { sort: dir, nulls: "last" } }],
+  size: (dir: TDir): Prisma.InboundMessageOrderByWithRelationInput[] => [{ size: dir }],
+  status: (dir: TDir): Prisma.InboundMessageOrderByWithRelationInput[] => [{ status: dir }],
+  attempts: (dir: TDir): Prisma.InboundMessageOrderByWithRelationInput[] => [{ attemptCount: dir }],
+};
+export type TMessageSort = keyof typeof MESSAGE_SORTS;
+/** Newest first: new messages land on the first page. */
+export const MESSAGES_DEFAULT_SORT = { sort: "received", dir: "desc" } as const satisfies { sort: TMessageSort; dir: TDir };
+
+export function isMessageSort(key: string | null): key is TMessageSort {
+  return key !== null && Object.hasOwn(MESSAGE_SORTS, key);
+}
+
+/**
+ * One numbered page of a listener's messages for the Messages table, without bodies, sorted by a
+ * column of MESSAGE_SORTS (another key sorts by the default); a page past the end is the last page.
+ */
+export async function listMessagesPage(
+  listenerId: string,
+  opts: { status?: TMessageStatus; sort: string | null; dir: TDir; page: number; pageSize?: number },
+): Promise<{ items: TMessageRow[]; total: number; page: number; pageSize: number }> {
+  const db = getDb();
+  const pageSize = opts.pageSize ?? MESSAGES_PAGE;
+  const where = { listenerId, ...(opts.status ? { status: opts.status } : {}) };
+  const [sort, dir] = isMessageSort(opts.sort) ? [opts.sort, opts.dir] : [MESSAGES_DEFAULT_SORT.sort, MESSAGES_DEFAULT_SORT.dir];
+  const total = await db.inboundMessage.count({ where });
+  const page = Math.min(Math.max(1, Math.trunc(opts.page) || 1), Math.max(1, Math.ceil(total / pageSize)));
+  const rows = await db.inboundMessage.findMany({
+    where,
+    orderBy: [...MESSAGE_SORTS[sort](dir), { receivedAt: "desc" }, { id: "desc" }],
+    skip: (page - 1) * pageSize,
+    take: pageSize,
+    select: ROW,
+  });
+  return { items: rows.map((r) => ({ ...r, status: r.status as TMessageStatus })), total, page, pageSize };
 }
 
 function headersOf(json: string): Array<[string, string]> {

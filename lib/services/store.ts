@@ -19,6 +19,8 @@ export type TServiceView = {
   /** Path of the logo, with a version so that browsers fetch a replaced one; null without logo. */
   logoUrl: string | null;
   connectors: number;
+  /** ISO time of the last change: the list shows the last changed first. */
+  updatedAt: string;
 };
 
 /** The columns of a service view (also read by the REST API's list, lib/services/queries.ts). */
@@ -58,6 +60,7 @@ export function toServiceView(r: TServiceRow): TServiceView {
     authConfig: r.authConfig,
     logoUrl: r.logoContentType ? `/api/services/${r.id}/logo?v=${r.updatedAt.getTime()}` : null,
     connectors: r._count.connectors,
+    updatedAt: r.updatedAt.toISOString(),
   };
 }
 

@@ -2,14 +2,16 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiTokensTable } from "@/components/api-tokens/api-tokens-table";
 import { CreateApiTokenDialog } from "@/components/api-tokens/create-api-token-dialog";
+import { readTableState, type TSearchParams } from "@/components/ui/data-table-model";
 import { PageHeader } from "@/components/ui/page-header";
 import { listApiTokens } from "@/lib/api-tokens/store";
 import { requireUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "API tokens" };
 
-export default async function ApiTokensPage() {
+export default async function ApiTokensPage({ searchParams }: { searchParams: Promise<TSearchParams> }) {
   const user = await requireUser();
+  const params = await searchParams;
   const tokens = await listApiTokens(user);
   return (
     <>
@@ -27,7 +29,7 @@ export default async function ApiTokensPage() {
           <Link href="/api">API reference</Link> lists every endpoint.
         </p>
       </section>
-      <ApiTokensTable tokens={tokens} showOwner={user.role === "ADMIN"} />
+      <ApiTokensTable tokens={tokens} showOwner={user.role === "ADMIN"} params={params} state={readTableState(params, "", { sort: "created", dir: "desc" })} />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { readTableState, type TSearchParams } from "@/components/ui/data-table-model";
 import { PageHeader } from "@/components/ui/page-header";
 import { CreateUserDialog } from "@/components/users/create-user-dialog";
 import { UsersTable } from "@/components/users/users-table";
@@ -7,8 +8,9 @@ import { listUsers } from "@/lib/users/manage";
 
 export const metadata: Metadata = { title: "Users" };
 
-export default async function UsersPage() {
+export default async function UsersPage({ searchParams }: { searchParams: Promise<TSearchParams> }) {
   const me = await requireAdmin();
+  const params = await searchParams;
   const users = await listUsers();
   return (
     <>
@@ -19,6 +21,8 @@ export default async function UsersPage() {
       />
       <UsersTable
         meId={me.id}
+        params={params}
+        state={readTableState(params, "", { sort: "created", dir: "desc" })}
         users={users.map((u) => ({
           id: u.id,
           name: u.name,
@@ -27,6 +31,7 @@ export default async function UsersPage() {
           active: u.active,
           mustChangePassword: u.mustChangePassword,
           lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+          createdAt: u.createdAt.toISOString(),
         }))}
       />
     </>

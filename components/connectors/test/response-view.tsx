@@ -3,12 +3,13 @@
 // outputs, the body shown by kind, and the "Request sent" tab with Copy as cURL. Upstream bodies are
 // shown as text or via <img> of a sniffed raster type, never as HTML (SPEC §11).
 import { useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import { JsonViewer, preloadJsonViewer } from "@/components/code/json-viewer";
+import { useFormattedJson } from "@/components/code/use-formatted-json";
 import { base64ToBytes } from "@/components/ui/base64";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import type { TTestResponse } from "@/lib/connectors/test-route";
 import { bodyKind, formatSize } from "@/lib/http/body-kind";
-import { JsonTree } from "./json-tree";
 
 type TOk = Extract<TTestResponse, { ok: true }>;
 const TEXT_SHOWN = 256 * 1024;
@@ -35,20 +36,6 @@ function ms(n: number | undefined): string | null {
 
 function Body({ bytes, base64, contentType, truncated }: { bytes: Uint8Array; base64: string; contentType?: string; truncated: boolean }) {
   const kind = useMemo(() => bodyKind(bytes, contentType), [bytes, contentType]);
-  // JSON.parse of 10 MB takes a moment: let the summary paint first, then parse.
-  const [json, setJson] = useState<{ value: unknown } | null | "pending">(kind.kind === "json" ? "pending" : null);
-  useEffect(() => {
-    if (kind.kind !== "json") return;
-    const t = setTimeout(() => {
-      try {
-        setJson({ value: JSON.parse(new TextDecoder().decode(bytes)) });
-      } catch {
-        setJson(null); // truncated or not JSON after all: shown as text
-      }
-    }, 0);
-    return () => clearTimeout(t);
-  }, [bytes, kind]);
-
   if (kind.kind === "empty") return <p className="muted">No body.</p>;
   if (kind.kind === "image") {
     // A data: URL of a type sniffed from the bytes (PNG/JPEG/GIF/WebP only): <img> never runs
@@ -57,8 +44,21 @@ function Body({ bytes, base64, contentType, truncated }: { bytes: Uint8Array; ba
     return <img className="response-image" src={`data:${kind.mime};base64,${base64}`} alt={`Response image (${kind.mime}, ${formatSize(bytes.byteLength)})`} />;
   }
   if (kind.kind === "binary") return <p data-testid="response-binary">binary ({bytes.byteLength} bytes)</p>;
-  if (json === "pending") return <p className="muted" role="status">Formatting {formatSize(bytes.byteLength)} of JSON…</p>;
-  if (json) return <JsonTree value={json.value} />;
+  // A truncated body is not JSON any more: shown as text straight away.
+  if (kind.kind === "json" && !truncated) return <JsonBody bytes={bytes} />;
+  return <TextBody bytes={bytes} truncated={truncated} />;
+}
+
+/** JSON indented (a large body in a worker, so the dialog keeps answering), then the viewer. */
+function JsonBody({ bytes }: { bytes: Uint8Array }) {
+  const formatted = useFormattedJson(bytes);
+  useEffect(() => preloadJsonViewer(), []);
+  if (formatted.state === "pending") return <p className="muted" role="status">Formatting {formatSize(bytes.byteLength)} of JSON…</p>;
+  if (formatted.state === "ok") return <JsonViewer text={formatted.text} label="Response body" />;
+  return <TextBody bytes={bytes} truncated={false} />;
+}
+
+function TextBody({ bytes, truncated }: { bytes: Uint8Array; truncated: boolean }) {
   const shown = bytes.byteLength > TEXT_SHOWN;
   const text = new TextDecoder().decode(shown ? bytes.subarray(0, TEXT_SHOWN) : bytes);
   return (
@@ -69,10 +69,16 @@ function Body({ bytes, base64, contentType, truncated }: { bytes: Uint8Array; ba
   );
 }
 
+/** The body's bytes: the browser's own base64 decoder where it has one (10 MB in a few ms). */
+function decodeBase64(b64: string): Uint8Array {
+  const native = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array };
+  return native.fromBase64 ? native.fromBase64(b64) : base64ToBytes(b64);
+}
+
 export function ResponseView({ result, name }: { result: TOk; name: string }) {
   const toast = useToast();
   const [tab, setTab] = useState<"response" | "sent">("response");
-  const bytes = useMemo(() => base64ToBytes(result.bodyBase64), [result.bodyBase64]);
+  const bytes = useMemo(() => decodeBase64(result.bodyBase64), [result.bodyBase64]);
   const t = result.timings;
   const parts = [ms(t.dnsMs) && `DNS ${ms(t.dnsMs)}`, ms(t.connectMs) && `connect ${ms(t.connectMs)}`, `first byte ${ms(t.firstByteMs)}`].filter(Boolean).join(" · ");
   const onKey = (e: KeyboardEvent) => {

@@ -4,10 +4,11 @@
 // the same code as the REST run API, in the environment chosen in the header (SPEC §7).
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import Link from "next/link";
+import { JsonEditor } from "@/components/code/json-editor";
+import { jsonProblem } from "@/components/code/json-text";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
-import { JsonEditor, jsonProblem } from "@/components/ui/json-editor";
 import { AlertMessage } from "@/components/ui/messages";
 import type { TConnectorInput, TRunInputs } from "@/lib/connectors/schema";
 import { firstProblem } from "@/lib/errors";
@@ -216,7 +217,7 @@ function TestForm({ target, environment }: { target: TTestTarget; environment: T
         </Section>
       ) : null}
 
-      {c.bodyType === "JSON" ? <JsonEditor label="Request body" value={body} onChange={setBody} error={err("body")} /> : null}
+      {c.bodyType === "JSON" ? <JsonEditor label="Request body" value={body} onChange={setBody} error={err("body")} emptyHint="Empty: no body is sent." /> : null}
 
       {outcome && !outcome.ok ? (
         outcome.code === "CANCELLED_BY_USER" ? <p role="status" className="message">{outcome.error}</p> : <AlertMessage testId="test-error">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/events/badges";
+import { DeliveryChart } from "@/components/events/delivery-chart";
 import { EnableDeliveryButton } from "@/components/events/enable-delivery";
 import { EventsFilter } from "@/components/events/events-filter";
 import { EventsTable } from "@/components/events/events-table";
@@ -9,23 +10,21 @@ import { formValuesOf } from "@/components/events/form-values";
 import { InboundUrl } from "@/components/events/inbound-url";
 import { RedeliverFailedForm } from "@/components/events/redeliver-failed";
 import { SubscriptionControls } from "@/components/events/subscription-controls";
+import { readTableState, type TSearchParams } from "@/components/ui/data-table-model";
 import { formatUtc } from "@/components/ui/format";
-import { AlertMessage } from "@/components/ui/messages";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
-import { isAppError } from "@/lib/errors";
-import { listEvents } from "@/lib/events/queries";
+import { EVENTS_DEFAULT_SORT, isEventSort, listEventsPage } from "@/lib/events/queries";
+import { deliveryStatsByRange } from "@/lib/events/stats-query";
 import { SUBSCRIPTION_TYPE_LABELS, VERIFY_MODE_LABELS, ZEventFilter } from "@/lib/events/schema";
 import { FAILING_AFTER, getSubscription, subscriptionChoices } from "@/lib/events/store";
 
 export const metadata: Metadata = { title: "Event subscription" };
 
-type TSearch = Promise<Record<string, string | string[] | undefined>>;
-
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
 const when = (d: Date | null) => (d ? <time dateTime={d.toISOString()}>{formatUtc(d)}</time> : <span className="muted">—</span>);
 
-export default async function SubscriptionPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: TSearch }) {
+export default async function SubscriptionPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<TSearchParams> }) {
   const { id } = await params;
   const sp = await searchParams;
   const user = await requireUser();
@@ -34,25 +33,15 @@ export default async function SubscriptionPage({ params, searchParams }: { param
   const admin = user.role === "ADMIN";
   const polling = s.type === "POLLING";
 
-  // ?type=&status=&cursor=: an unknown filter value shows everything; a broken cursor the first page.
+  // ?type=&status=: an unknown filter value shows everything; ?sort=&dir=&page=: an unknown column
+  // sorts newest first, a page past the end shows the last one.
   const filter = {
     type: ZEventFilter.shape.type.safeParse(first(sp.type)).data,
     status: ZEventFilter.shape.status.safeParse(first(sp.status)).data,
   };
-  const cursor = first(sp.cursor);
-  let badCursor = false;
-  let page: Awaited<ReturnType<typeof listEvents>>;
-  try {
-    page = await listEvents(id, { ...filter, cursor });
-  } catch (e) {
-    if (!cursor || !isAppError(e)) throw e;
-    badCursor = true;
-    page = await listEvents(id, filter);
-  }
-  const pageHref = (c?: string) => {
-    const q = new URLSearchParams({ ...(filter.type ? { type: filter.type } : {}), ...(filter.status ? { status: filter.status } : {}), ...(c ? { cursor: c } : {}) });
-    return `/events/${id}${q.size ? `?${q}` : ""}`;
-  };
+  const asked = readTableState(sp, "", EVENTS_DEFAULT_SORT);
+  const state = isEventSort(asked.sort) ? { ...asked, sort: asked.sort } : { ...asked, ...EVENTS_DEFAULT_SORT };
+  const events = await listEventsPage(id, { ...filter, ...state });
   const choices = admin ? await subscriptionChoices() : null;
 
   return (
@@ -133,16 +122,27 @@ export default async function SubscriptionPage({ params, searchParams }: { param
       <section className="panel" aria-labelledby="subscription-events">
         <h2 id="subscription-events">Events</h2>
         <p className="muted">
-          Newest first. Each event is POSTed to the callback URL at least once, retried with backoff until delivered or dead-lettered; the order
+          Newest first unless you sort by another column. Each event is POSTed to the callback URL at least once, retried with backoff until delivered or dead-lettered; the order
           of deliveries is not guaranteed.
         </p>
-        <EventsFilter subscriptionId={s.id} type={filter.type} status={filter.status} />
-        {badCursor ? <AlertMessage testId="cursor-error">That page link is no longer valid: showing the first page.</AlertMessage> : null}
-        <EventsTable events={page.items} filtered={Boolean(filter.type || filter.status)} />
-        <nav className="pager" aria-label="Event pages">
-          {cursor && !badCursor ? <Link className="btn small" href={pageHref()}>First page</Link> : null}
-          {page.nextCursor ? <Link className="btn small" href={pageHref(page.nextCursor)}>Next page</Link> : null}
-        </nav>
+        <DeliveryChart stats={await deliveryStatsByRange(s.id)} />
+        <EventsFilter subscriptionId={s.id} type={filter.type} status={filter.status} order={first(sp.sort) ? { sort: state.sort, dir: state.dir } : undefined} />
+        <EventsTable
+          subscriptionId={s.id}
+          events={events.items}
+          total={events.total}
+          pageSize={events.pageSize}
+          state={{ ...state, page: events.page }}
+          params={sp}
+          filtered={Boolean(filter.type || filter.status)}
+          nextStep={
+            polling
+              ? s.paused
+                ? "The subscription is paused: resume it to poll again."
+                : "Events appear after the next poll finds new or changed items; an administrator can also use Poll now above."
+              : "Events appear when the service sends a webhook to the Inbound URL above."
+          }
+        />
         {admin ? (
           <>
             <h3>Redeliver failed since…</h3>

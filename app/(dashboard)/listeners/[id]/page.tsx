@@ -6,26 +6,24 @@ import { formatBytes, targetDetail } from "@/components/listeners/format";
 import { ListenerControls } from "@/components/listeners/listener-controls";
 import { ListenerSettings } from "@/components/listeners/listener-settings";
 import { ListenerUrl } from "@/components/listeners/listener-url";
+import { MessagesChart } from "@/components/listeners/messages-chart";
 import { MessagesFilter } from "@/components/listeners/messages-filter";
-import { MessagesPager, trailOf } from "@/components/listeners/messages-pager";
 import { MessagesTable } from "@/components/listeners/messages-table";
-import { AlertMessage } from "@/components/ui/messages";
+import { readTableState, type TSearchParams } from "@/components/ui/data-table-model";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
-import { isAppError } from "@/lib/errors";
 import { curlExample } from "@/lib/listeners/message";
-import { listMessages, MESSAGE_STATUSES, type TMessageStatus } from "@/lib/listeners/queries";
+import { isMessageSort, listMessagesPage, MESSAGE_STATUSES, MESSAGES_DEFAULT_SORT, type TMessageStatus } from "@/lib/listeners/queries";
+import { messageStatsByRange } from "@/lib/listeners/stats-query";
 import { LISTENER_TARGET_LABELS } from "@/lib/listeners/schema";
 import { getListener } from "@/lib/listeners/store";
 
 export const metadata: Metadata = { title: "Listener" };
 
-type TSearch = Promise<Record<string, string | string[] | undefined>>;
-
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
 const statusOf = (v: string | undefined) => (MESSAGE_STATUSES as readonly string[]).includes(v ?? "") ? (v as TMessageStatus) : undefined;
 
-export default async function ListenerPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: TSearch }) {
+export default async function ListenerPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<TSearchParams> }) {
   const { id } = await params;
   const sp = await searchParams;
   const user = await requireUser();
@@ -33,21 +31,12 @@ export default async function ListenerPage({ params, searchParams }: { params: P
   if (!l) notFound();
   const admin = user.role === "ADMIN";
 
-  // ?status=&cursor=&back=: an unknown status shows everything; a broken cursor the newest page.
+  // ?status=: an unknown status shows everything; ?sort=&dir=&page=: an unknown column sorts
+  // newest first, a page past the end shows the last one.
   const status = statusOf(first(sp.status));
-  let cursor = first(sp.cursor);
-  let back = trailOf(first(sp.back));
-  let badCursor = false;
-  let page: Awaited<ReturnType<typeof listMessages>>;
-  try {
-    page = await listMessages(id, { status, cursor });
-  } catch (e) {
-    if (!cursor || !isAppError(e)) throw e;
-    badCursor = true;
-    cursor = undefined;
-    back = [];
-    page = await listMessages(id, { status });
-  }
+  const asked = readTableState(sp, "", MESSAGES_DEFAULT_SORT);
+  const state = isMessageSort(asked.sort) ? { ...asked, sort: asked.sort } : { ...asked, ...MESSAGES_DEFAULT_SORT };
+  const messages = await listMessagesPage(id, { status, ...state });
 
   const curl = curlExample({ url: l.url, method: l.methods[0] ?? "POST", auth: l.auth });
   const detail = targetDetail(l);
@@ -76,11 +65,18 @@ export default async function ListenerPage({ params, searchParams }: { params: P
 
       <section className="panel" aria-labelledby="listener-messages">
         <h2 id="listener-messages">Messages</h2>
-        <p className="muted">Newest first. Messages older than {l.retentionDays} day{l.retentionDays === 1 ? "" : "s"} are deleted in the background.</p>
-        <MessagesFilter listenerId={l.id} status={status} />
-        {badCursor ? <AlertMessage testId="cursor-error">That page link is no longer valid: showing the newest messages.</AlertMessage> : null}
-        <MessagesTable messages={page.items} filtered={Boolean(status)} />
-        <MessagesPager listenerId={l.id} status={status} cursor={cursor} back={back} nextCursor={page.nextCursor} />
+        <p className="muted">Newest first unless you sort by another column. Messages older than {l.retentionDays} day{l.retentionDays === 1 ? "" : "s"} are deleted in the background.</p>
+        <MessagesChart stats={await messageStatsByRange(l.id)} />
+        <MessagesFilter listenerId={l.id} status={status} order={first(sp.sort) ? { sort: state.sort, dir: state.dir } : undefined} />
+        <MessagesTable
+          listenerId={l.id}
+          messages={messages.items}
+          total={messages.total}
+          pageSize={messages.pageSize}
+          state={{ ...state, page: messages.page }}
+          params={sp}
+          filtered={Boolean(status)}
+        />
       </section>
     </>
   );

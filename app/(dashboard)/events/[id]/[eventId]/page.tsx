@@ -8,6 +8,7 @@ import { formatUtc } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getEvent } from "@/lib/events/queries";
+import { JsonViewer } from "@/components/code/json-viewer";
 
 export const metadata: Metadata = { title: "Event" };
 
@@ -64,12 +65,12 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
       <section className="panel" aria-labelledby="event-payload">
         <h2 id="event-payload">Payload</h2>
         {e.payloadTruncated ? <p className="muted" data-testid="payload-truncated">The payload was cut at 2 MB: the delivery carries &quot;data&quot;: null and &quot;dataTruncated&quot;: true.</p> : null}
-        <pre className="response-text mono" data-testid="payload">{pretty(e.payload)}</pre>
+        <JsonViewer text={pretty(e.payload)} label="Payload" testId="payload" />
       </section>
 
       <section className="panel" aria-labelledby="event-attempts">
         <h2 id="event-attempts">Delivery attempts</h2>
-        <AttemptsTable attempts={e.attempts} labelledBy="event-attempts" />
+        <AttemptsTable attempts={e.attempts} label="Delivery attempts, oldest first" empty="No attempts yet. Deliveries run in the background; they wait while the subscription is paused or its delivery is stopped." />
       </section>
     </>
   );

@@ -52,7 +52,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
 
       <section className="panel" aria-labelledby="message-attempts">
         <h2 id="message-attempts">Attempts</h2>
-        <AttemptsTable attempts={m.attempts} labelledBy="message-attempts" empty={storeOnly ? "No attempts: this listener only stores its messages." : "No attempts yet."} />
+        <AttemptsTable attempts={m.attempts} label="Hand-off attempts, oldest first" empty={storeOnly ? "No attempts: this listener only stores its messages." : "No attempts yet."} />
       </section>
     </>
   );
