@@ -52,7 +52,7 @@ export function ApiReference({ spec, assets }: { spec: object; assets: { script:
   return (
     <section aria-labelledby="api-reference-title">
       <link rel="stylesheet" href={assets.stylesheet} precedence="default" />
-      <Script src={assets.script} strategy="afterInteractive" onReady={mount} onError={() => setState("failed")} />
+      <Script src={assets.script} strategy="lazyOnload" onReady={mount} onError={() => setState("failed")} />
       <div className="page-header">
         <h2 id="api-reference-title">Reference</h2>
         <div className="actions">

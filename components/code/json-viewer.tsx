@@ -4,6 +4,7 @@
 // shown as plain text with the same label.
 import { useEffect, useState, type ComponentType } from "react";
 import type { TCmViewerProps } from "./cm-viewer";
+import { textHead, type TJsonText } from "./json-text";
 
 let loaded: ComponentType<TCmViewerProps> | null = null;
 let loading: Promise<ComponentType<TCmViewerProps>> | null = null;
@@ -17,7 +18,7 @@ export function preloadJsonViewer(): void {
 /** Enough text to fill the box while CodeMirror loads; a 10 MB document is not put in the DOM. */
 const FALLBACK_CHARS = 20_000;
 
-export function JsonViewer({ text, label, testId = "json-tree", kind }: { text: string; label: string; testId?: string; kind?: string }) {
+export function JsonViewer({ text, label, testId = "json-tree", kind }: { text: TJsonText; label: string; testId?: string; kind?: string }) {
   const [Viewer, setViewer] = useState(() => loaded);
   useEffect(() => {
     if (Viewer) return;
@@ -33,7 +34,7 @@ export function JsonViewer({ text, label, testId = "json-tree", kind }: { text: 
         <Viewer text={text} label={label} />
       ) : (
         <pre className="code-box code-fallback mono" tabIndex={0} role="region" aria-label={label}>
-          {text.length > FALLBACK_CHARS ? `${text.slice(0, FALLBACK_CHARS)}\n…` : text}
+          {textHead(text, FALLBACK_CHARS)}
         </pre>
       )}
     </div>

@@ -20,7 +20,7 @@ import { BODY_TYPES, METHODS, ZConnectorInput, type TConnectorFormValues, type T
 import type { TConnectorView, TWizardChoices } from "@/lib/connectors/store";
 import { pathParamNames } from "@/lib/http/build-request";
 import { Row, RowList } from "@/components/ui/row-list";
-import { TestConnectorDialog, type TTestEnvironment, type TTestTarget } from "./test/test-dialog";
+import { TestConnectorDialog, type TTestEnvironment, type TTestTarget } from "./test/lazy-test-dialog";
 
 const EMPTY: TConnectorFormValues = {
   name: "",

@@ -13,7 +13,7 @@ import { useToast } from "@/components/ui/toast";
 import { copyConnectorAction, deleteConnectorAction, testTargetAction } from "@/lib/connectors/actions";
 import type { TConnectorRow } from "@/lib/connectors/store";
 import { ExportButton, ImportDialog } from "./library-tools";
-import { TestConnectorDialog, type TTestEnvironment, type TTestTarget } from "./test/test-dialog";
+import { TestConnectorDialog, type TTestEnvironment, type TTestTarget } from "./test/lazy-test-dialog";
 
 type TProps = {
   rows: TConnectorRow[];

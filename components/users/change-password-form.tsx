@@ -1,6 +1,5 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
-import { signOut } from "next-auth/react";
 import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
@@ -8,6 +7,7 @@ import { AlertMessage } from "@/components/ui/messages";
 import { applyServerErrors } from "@/components/ui/server-errors";
 import { changeOwnPasswordAction } from "@/lib/users/actions";
 import { ZChangePassword, type TChangePassword } from "@/lib/users/schema";
+import { signOutTo } from "./sign-out";
 
 export function ChangePasswordForm() {
   const form = useForm<TChangePassword>({
@@ -19,7 +19,7 @@ export function ChangePasswordForm() {
   const onSubmit = form.handleSubmit(async (values) => {
     const res = await changeOwnPasswordAction(values);
     if (!res.ok) return applyServerErrors(form, res);
-    await signOut({ callbackUrl: "/login?password-changed=1" });
+    await signOutTo("/login?password-changed=1");
   });
 
   return (

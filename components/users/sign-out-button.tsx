@@ -1,10 +1,19 @@
 "use client";
-import { signOut } from "next-auth/react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { signOutTo } from "./sign-out";
 
 export function SignOutButton() {
+  const [pending, setPending] = useState(false);
   return (
-    <Button size="small" onClick={() => signOut({ callbackUrl: "/login" })}>
+    <Button
+      size="small"
+      pending={pending}
+      onClick={() => {
+        setPending(true);
+        signOutTo("/login").catch(() => setPending(false));
+      }}
+    >
       Sign out
     </Button>
   );
