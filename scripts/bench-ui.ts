@@ -313,7 +313,7 @@ async function main(): Promise<number> {
     const big = results.get("10mb")!;
     const bigLongest = Math.max(...big.map((x) => x.longestMs));
     console.log("\nsummary");
-    console.log(`  first-load JS, largest route: ${worst.route} ${kb(worst.gzip)} KB gzip (target ≤ ${JS_TARGET_KB} KB): ${rows.every((r) => r.gzip <= JS_TARGET_KB * 1024) ? "PASS" : "FAIL"} on ${rows.length} routes`);
+    console.log(`  first-load JS, largest route: ${worst.route} ${kb(worst.gzip)} KB gzip (target ≤ ${JS_TARGET_KB} KB): ${rows.filter((r) => r.gzip > JS_TARGET_KB * 1024).length} of ${rows.length} routes over the target`);
     console.log(`  Test dialog, 10 MB JSON: longest main-thread task ${bigLongest.toFixed(0)} ms over ${ROUNDS} rounds (target ≤ ${BLOCK_TARGET_MS} ms): ${bigLongest <= BLOCK_TARGET_MS ? "PASS" : "FAIL"}; 10 KB baseline median ${base.toFixed(0)} ms`);
     console.log("  (long tasks are those over 50 ms; 0 means none. TBT: total blocking time, Σ(task − 50 ms). Informational: never fails on speed.)");
     console.log(`  Patchbay wrote ${patchbay.errors()} line(s) to stderr${patchbay.errors() ? ` (last: ${patchbay.log.at(-1)})` : ""}.`);

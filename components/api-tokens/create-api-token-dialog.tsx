@@ -1,10 +1,9 @@
 "use client";
 // "Create token": the form, then the new token shown once in the same dialog. The token lives only
 // in this dialog's state and is dropped when it closes; it never reaches a URL or the list.
-// ZCreateApiToken checks the form here and again in the server action.
-import { zodResolver } from "@hookform/resolvers/zod";
+// ZCreateApiToken checks the form here (loaded on the first check) and again in the server action.
 import { useState } from "react";
-import { useForm, type Resolver } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -12,16 +11,18 @@ import { AlertMessage } from "@/components/ui/messages";
 import { applyServerErrors } from "@/components/ui/server-errors";
 import { createApiTokenAction } from "@/lib/api-tokens/actions";
 import { EXPIRY_CHOICES, type TExpiryChoice } from "@/lib/api-tokens/expiry";
-import { ZCreateApiToken, type TCreateApiToken } from "@/lib/api-tokens/schema";
+import type { TCreateApiToken } from "@/lib/api-tokens/schema";
+import { lazyZodResolver } from "@/components/ui/lazy-resolver";
 import { NewTokenOnce } from "./new-token-once";
 
 type TForm = { name: string; expires: TExpiryChoice; rateLimit: string };
 const EMPTY: TForm = { name: "", expires: "90d", rateLimit: "" };
+const RESOLVER = lazyZodResolver<TForm, TCreateApiToken>(() => import("@/lib/api-tokens/schema").then((m) => m.ZCreateApiToken));
 
 export function CreateApiTokenDialog() {
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
-  const form = useForm<TForm, unknown, TCreateApiToken>({ resolver: zodResolver(ZCreateApiToken) as Resolver<TForm, unknown, TCreateApiToken>, defaultValues: EMPTY });
+  const form = useForm<TForm, unknown, TCreateApiToken>({ resolver: RESOLVER, defaultValues: EMPTY });
   const { errors, isSubmitting } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {

@@ -2,10 +2,9 @@
 // The connector wizard (SPEC §5.2): Name, Description, Service, Method, URL, Authentication
 // configuration, Headers, Query parameters, Body type, Body description, Form parameters, Response
 // mapping. Path parameters are listed live from the {name} segments of the URL.
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Controller, useFieldArray, useForm, useWatch, type Resolver } from "react-hook-form";
+import { Controller, useFieldArray, useForm, useWatch } from "react-hook-form";
 import { JsonEditor } from "@/components/code/json-editor";
 import { Button } from "@/components/ui/button";
 import { CheckboxField } from "@/components/ui/checkbox-field";
@@ -16,11 +15,15 @@ import { applyServerErrors } from "@/components/ui/server-errors";
 import { TextareaField } from "@/components/ui/textarea-field";
 import { useToast } from "@/components/ui/toast";
 import { createConnectorAction, updateConnectorAction } from "@/lib/connectors/actions";
-import { BODY_TYPES, METHODS, ZConnectorInput, type TConnectorFormValues, type TConnectorInput } from "@/lib/connectors/schema";
+import { BODY_TYPES, METHODS } from "@/lib/connectors/choices";
+import type { TConnectorFormValues, TConnectorInput } from "@/lib/connectors/schema";
 import type { TConnectorView, TWizardChoices } from "@/lib/connectors/store";
 import { pathParamNames } from "@/lib/http/build-request";
+import { lazyZodResolver } from "@/components/ui/lazy-resolver";
 import { Row, RowList } from "@/components/ui/row-list";
 import { TestConnectorDialog, type TTestEnvironment, type TTestTarget } from "./test/lazy-test-dialog";
+
+const RESOLVER = lazyZodResolver<TConnectorFormValues>(() => import("@/lib/connectors/schema").then((m) => m.ZConnectorInput));
 
 const EMPTY: TConnectorFormValues = {
   name: "",
@@ -43,7 +46,7 @@ export function ConnectorForm(props: { connector: TConnectorView | null; choices
   const toast = useToast();
   const { connector } = props;
   const form = useForm<TConnectorFormValues>({
-    resolver: zodResolver(ZConnectorInput) as unknown as Resolver<TConnectorFormValues>,
+    resolver: RESOLVER,
     defaultValues: connector ?? EMPTY,
   });
   const { errors, isSubmitting } = form.formState;

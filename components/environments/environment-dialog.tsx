@@ -4,8 +4,7 @@
 // a taken name included, show on the fields.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useForm, type Resolver } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
@@ -13,16 +12,17 @@ import { AlertMessage } from "@/components/ui/messages";
 import { applyServerErrors } from "@/components/ui/server-errors";
 import { useToast } from "@/components/ui/toast";
 import { createEnvironmentAction, updateEnvironmentAction } from "@/lib/environments/actions";
-import { ZEnvironmentInput } from "@/lib/environments/schema";
+import { lazyZodResolver } from "@/components/ui/lazy-resolver";
 
 type TForm = { name: string; description: string };
+const RESOLVER = lazyZodResolver<TForm>(() => import("@/lib/environments/schema").then((m) => m.ZEnvironmentInput));
 
 export function EnvironmentDialog({ environment }: { environment?: { id: string; name: string; description: string } }) {
   const router = useRouter();
   const toast = useToast();
   const [open, setOpen] = useState(false);
   const initial: TForm = { name: environment?.name ?? "", description: environment?.description ?? "" };
-  const form = useForm<TForm>({ defaultValues: initial, resolver: zodResolver(ZEnvironmentInput) as unknown as Resolver<TForm> });
+  const form = useForm<TForm>({ defaultValues: initial, resolver: RESOLVER });
   const { errors, isSubmitting } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {

@@ -1,6 +1,7 @@
 "use client";
 // The admin's buttons on a subscription's page: Edit (opens the form below), Pause/Resume, Poll now
 // (polling: one poll at once, its result said per resource) and Delete (after confirming).
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -10,7 +11,10 @@ import { deleteSubscriptionAction, pollNowAction, setPausedAction } from "@/lib/
 import type { TSubscriptionFormValues } from "@/lib/events/schema";
 import type { TPollResult } from "@/lib/events/poll";
 import { PollResult } from "./poll-result";
-import { SubscriptionForm, type TStoredSubscription, type TSubscriptionChoices } from "./subscription-form";
+import type { TStoredSubscription, TSubscriptionChoices } from "./subscription-form";
+
+// The edit form (and zod with it) loads when Edit opens it, not with the page.
+const SubscriptionForm = dynamic(() => import("./subscription-form").then((m) => m.SubscriptionForm), { ssr: false, loading: () => <p className="muted" role="status">Loading the form…</p> });
 
 const UNREACHABLE = "The server could not be reached. Check your connection and try again.";
 

@@ -1,5 +1,4 @@
 "use client";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
@@ -8,13 +7,16 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { AlertMessage } from "@/components/ui/messages";
 import { applyServerErrors } from "@/components/ui/server-errors";
 import { createUserAction } from "@/lib/users/actions";
-import { ZCreateUser, type TCreateUser } from "@/lib/users/schema";
+import type { TCreateUser } from "@/lib/users/schema";
+import { lazyZodResolver } from "@/components/ui/lazy-resolver";
 import { TemporaryPassword } from "./temporary-password";
+
+const RESOLVER = lazyZodResolver<TCreateUser>(() => import("@/lib/users/schema").then((m) => m.ZCreateUser));
 
 export function CreateUserDialog() {
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<{ email: string; temporaryPassword: string } | null>(null);
-  const form = useForm<TCreateUser>({ resolver: zodResolver(ZCreateUser), defaultValues: { name: "", email: "", role: "MEMBER" } });
+  const form = useForm<TCreateUser>({ resolver: RESOLVER, defaultValues: { name: "", email: "", role: "MEMBER" } });
   const { errors, isSubmitting } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {

@@ -3,12 +3,9 @@ import { z } from "zod";
 import { reservedHeaderProblem } from "@/lib/http/build-request";
 import { ZResponseMapping } from "./mapping";
 
-export const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
-export const BODY_TYPES = [
-  { value: "NONE", label: "None" },
-  { value: "JSON", label: "JSON" },
-  { value: "FORM", label: "Form" },
-] as const;
+import { BODY_TYPES, METHODS } from "./choices";
+
+export { BODY_TYPES, METHODS };
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const text = (max: number) => z.string().trim().max(max, `At most ${max} characters`);

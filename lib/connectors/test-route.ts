@@ -13,35 +13,21 @@ import { formatSize } from "@/lib/http/body-kind";
 import { DEFAULT_MAX_BYTES } from "@/lib/http/execute";
 import { runConnector, type TRunFile } from "./run";
 import { ZTestRequest } from "./schema";
+import { encodeTestResult, TEST_RESULT_TYPE, type TTestResultMeta } from "./test-wire";
 import { getConnector } from "./store";
 
-/** The JSON the dialog receives; the body travels as base64. */
-export type TTestResponse =
-  | {
-      ok: true;
-      status: number;
-      statusText: string;
-      headers: Array<[string, string]>;
-      bodyBase64: string;
-      bodyBytes: number;
-      truncated: boolean;
-      url: string;
-      redirects: string[];
-      timings: { dnsMs?: number; connectMs?: number; firstByteMs: number; totalMs: number };
-      sent: { method: string; url: string; headers: Array<[string, string]>; bodyBytes: number; bodyPreview?: string };
-      curl: string;
-      /** The response mapping's outputs, when the connector has one (SPEC §8). */
-      outputs?: Record<string, unknown>;
-      /** The environment the test ran in; null: No environment (the defaults). */
-      environment: { id: string; name: string } | null;
-    }
-  | TFailure;
+/** A failure's JSON; a result travels as test-wire.ts encodes it (metadata line, raw body). */
+export type TTestResponse = TFailure;
 
 // The files plus the JSON and the multipart framing.
 const MAX_UPLOAD = DEFAULT_MAX_BYTES + 1024 * 1024;
 
 function reply(body: TTestResponse, status = 200): Response {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+function replyResult(meta: TTestResultMeta, body: Uint8Array): Response {
+  return new Response(encodeTestResult(meta, body) as BodyInit, { status: 200, headers: { "Content-Type": TEST_RESULT_TYPE, "Cache-Control": "no-store" } });
 }
 
 function fail(e: unknown): Response {
@@ -94,12 +80,11 @@ export async function handleTestRequest(request: Request): Promise<Response> {
       if (saved && !connector) name = saved.name;
     }
     const res = await runConnector({ def: def!, connectorId: connectorId ?? null, name, inputs, files, environment: environmentId, actor: actorOf(user), action: "test", signal: request.signal });
-    return reply({
+    const meta: TTestResultMeta = {
       ok: true,
       status: res.status,
       statusText: res.statusText,
       headers: res.headers,
-      bodyBase64: res.body.toString("base64"),
       bodyBytes: res.body.length,
       truncated: res.truncated,
       url: res.url,
@@ -109,7 +94,8 @@ export async function handleTestRequest(request: Request): Promise<Response> {
       curl: res.curl,
       outputs: res.outputs,
       environment: res.environment,
-    });
+    };
+    return replyResult(meta, res.body);
   } catch (e) {
     return fail(e);
   }

@@ -5,13 +5,13 @@
 import { useEffect, useMemo, useState, type KeyboardEvent } from "react";
 import { JsonViewer, preloadJsonViewer } from "@/components/code/json-viewer";
 import { useFormattedJson } from "@/components/code/use-formatted-json";
-import { base64ToBytes } from "@/components/ui/base64";
+import { bytesToBase64 } from "@/components/ui/base64";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
-import type { TTestResponse } from "@/lib/connectors/test-route";
+import type { TTestOutcome } from "@/lib/connectors/test-wire";
 import { bodyKind, formatSize } from "@/lib/http/body-kind";
 
-type TOk = Extract<TTestResponse, { ok: true }>;
+type TOk = Extract<TTestOutcome, { ok: true }>;
 const TEXT_SHOWN = 256 * 1024;
 // A path like $..* can pick most of a 10 MB body: an output's text is cut where it stops being readable.
 const OUTPUT_SHOWN = 64 * 1024;
@@ -34,14 +34,15 @@ function ms(n: number | undefined): string | null {
   return n === undefined ? null : `${Math.round(n)} ms`;
 }
 
-function Body({ bytes, base64, contentType, truncated }: { bytes: Uint8Array; base64: string; contentType?: string; truncated: boolean }) {
+function Body({ bytes, contentType, truncated }: { bytes: Uint8Array; contentType?: string; truncated: boolean }) {
   const kind = useMemo(() => bodyKind(bytes, contentType), [bytes, contentType]);
+  const imageSrc = useMemo(() => (kind.kind === "image" ? `data:${kind.mime};base64,${bytesToBase64(bytes)}` : ""), [kind, bytes]);
   if (kind.kind === "empty") return <p className="muted">No body.</p>;
   if (kind.kind === "image") {
     // A data: URL of a type sniffed from the bytes (PNG/JPEG/GIF/WebP only): <img> never runs
     // script, and next/image has nothing to optimize in a one-off response.
     // eslint-disable-next-line @next/next/no-img-element
-    return <img className="response-image" src={`data:${kind.mime};base64,${base64}`} alt={`Response image (${kind.mime}, ${formatSize(bytes.byteLength)})`} />;
+    return <img className="response-image" src={imageSrc} alt={`Response image (${kind.mime}, ${formatSize(bytes.byteLength)})`} />;
   }
   if (kind.kind === "binary") return <p data-testid="response-binary">binary ({bytes.byteLength} bytes)</p>;
   // A truncated body is not JSON any more: shown as text straight away.
@@ -69,16 +70,10 @@ function TextBody({ bytes, truncated }: { bytes: Uint8Array; truncated: boolean 
   );
 }
 
-/** The body's bytes: the browser's own base64 decoder where it has one (10 MB in a few ms). */
-function decodeBase64(b64: string): Uint8Array {
-  const native = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array };
-  return native.fromBase64 ? native.fromBase64(b64) : base64ToBytes(b64);
-}
-
 export function ResponseView({ result, name }: { result: TOk; name: string }) {
   const toast = useToast();
   const [tab, setTab] = useState<"response" | "sent">("response");
-  const bytes = useMemo(() => decodeBase64(result.bodyBase64), [result.bodyBase64]);
+  const bytes = result.body;
   const t = result.timings;
   const parts = [ms(t.dnsMs) && `DNS ${ms(t.dnsMs)}`, ms(t.connectMs) && `connect ${ms(t.connectMs)}`, `first byte ${ms(t.firstByteMs)}`].filter(Boolean).join(" · ");
   const onKey = (e: KeyboardEvent) => {
@@ -118,7 +113,7 @@ export function ResponseView({ result, name }: { result: TOk; name: string }) {
             <h3>Body</h3>
             <Button size="small" onClick={() => download(bytes, `${name.replace(/[^\w.-]+/g, "_") || "response"}-response.bin`)}>Download raw</Button>
           </div>
-          <Body bytes={bytes} base64={result.bodyBase64} contentType={header(result.headers, "content-type")} truncated={result.truncated} />
+          <Body bytes={bytes} contentType={header(result.headers, "content-type")} truncated={result.truncated} />
         </div>
       ) : (
         <div role="tabpanel" id="panel-sent" aria-labelledby="tab-sent" className="tabpanel">

@@ -12,7 +12,7 @@ import { TextField } from "@/components/ui/field";
 import { AlertMessage } from "@/components/ui/messages";
 import type { TConnectorInput, TRunInputs } from "@/lib/connectors/schema";
 import { firstProblem } from "@/lib/errors";
-import type { TTestResponse } from "@/lib/connectors/test-route";
+import { decodeTestResult, TEST_RESULT_TYPE, type TTestOutcome } from "@/lib/connectors/test-wire";
 import { pathParamNames } from "@/lib/http/build-request";
 import { postSameOrigin } from "@/lib/http/same-origin";
 import { ResponseView } from "./response-view";
@@ -31,7 +31,7 @@ const MAX_FILES_BYTES = 10 * 1024 * 1024;
 /** The header's environment; null: No environment (the defaults). */
 export type TTestEnvironment = { id: string; name: string } | null;
 
-type TOutcome = TTestResponse | { ok: false; code: "CANCELLED_BY_USER"; error: string };
+type TOutcome = TTestOutcome | { ok: false; code: "CANCELLED_BY_USER"; error: string };
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -40,6 +40,20 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
       {children}
     </fieldset>
   );
+}
+
+/** A result (metadata line + raw body: lib/connectors/test-wire.ts) or a failure's JSON. */
+async function readOutcome(res: Response): Promise<TTestOutcome> {
+  const unreadable: TTestOutcome = { ok: false, code: "INTERNAL", error: `The server answered ${res.status} without a result.` };
+  try {
+    if (res.headers.get("content-type")?.startsWith(TEST_RESULT_TYPE)) {
+      const { meta, body } = decodeTestResult(new Uint8Array(await res.arrayBuffer()));
+      return { ...meta, body };
+    }
+    return ((await res.json()) as TTestOutcome | null) ?? unreadable;
+  } catch {
+    return unreadable;
+  }
 }
 
 export function TestConnectorDialog({ target, environment, open, onOpenChange }: { target: TTestTarget | null; environment: TTestEnvironment; open: boolean; onOpenChange: (open: boolean) => void }) {
@@ -122,8 +136,7 @@ function TestForm({ target, environment }: { target: TTestTarget; environment: T
     setRunning(true);
     try {
       const res = await postSameOrigin("/api/connectors/test", fd, controller.signal);
-      const json = (await res.json().catch(() => null)) as TTestResponse | null;
-      const result: TTestResponse = json ?? { ok: false, code: "INTERNAL", error: `The server answered ${res.status} without a result.` };
+      const result = await readOutcome(res);
       if (!result.ok && result.fieldErrors) {
         const mapped: Record<string, string> = {};
         for (const [k, v] of Object.entries(result.fieldErrors)) mapped[k.replace(/^inputs\./, "")] = v[0];
