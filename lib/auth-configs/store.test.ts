@@ -274,7 +274,9 @@ describe("getAuthConfigView and listAuthConfigs", () => {
       needsReconnectReason: null,
       lastTest: null,
       usage: { services: [], connectors: [] },
+      updatedAt: v.updatedAt,
     });
+    assert.match(v.updatedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, "the last change is an ISO time");
   });
 
   test("secretsSet is empty for a configuration without secrets; an unknown id has no view", async () => {
