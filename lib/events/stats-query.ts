@@ -1,43 +1,24 @@
 import "server-only";
 // A subscription's delivery numbers over the last 24 hours and 7 days (lib/events/stats.ts), for
-// its chart. Events are counted in SQL per UTC hour and delivery status (at most one row per
-// hour and status), a day at a time with a turn of the event loop between days: the SQLite driver
-// is synchronous, so no statement may scale with a week of events (see lib/runs/queries.ts).
-// The hour key differs by database: in SQLite "createdAt" is ISO 8601 text, so its first 13
-// characters; in PostgreSQL a UTC timestamp formatted the same way.
-import { Prisma } from "@/generated/prisma/client";
-import { dialect, getDb } from "@/lib/db";
-import { RANGES, rangeWindow, type TRange } from "@/lib/runs/stats";
+// its chart: events counted in SQL per UTC hour and delivery status (at most one row per hour and
+// status), a day at a time (lib/db-hours.ts).
+import { forEachDay, hourKeySql, hourOf } from "@/lib/db-hours";
+import { getDb } from "@/lib/db";
+import { allRangesWindow, type TRange } from "@/lib/runs/stats";
 import { bucketDeliveries, type TDeliveryStats, type TEventPoint } from "./stats";
-
-const DAY = 86_400_000;
-const HOUR_KEY = { sqlite: Prisma.sql`substr("createdAt", 1, 13)`, postgres: Prisma.sql`to_char("createdAt", 'YYYY-MM-DD"T"HH24')` };
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** "2026-12-03T20" → epoch ms of that UTC hour. */
-function hourOf(key: string): number {
-  const t = Date.parse(`${key}:00:00.000Z`);
-  if (!/^\d{4}-\d\d-\d\dT\d\d$/.test(key) || !Number.isFinite(t)) throw new Error(`unexpected event time: ${key}`);
-  return t;
-}
 
 /** The subscription's events per range up to `now`, counted by delivery outcome, with their attempts. */
 export async function deliveryStatsByRange(subscriptionId: string, now = new Date()): Promise<Record<TRange, TDeliveryStats>> {
   const db = getDb();
-  const key = dialect() === "postgres" ? HOUR_KEY.postgres : HOUR_KEY.sqlite;
-  const ranges = Object.keys(RANGES) as TRange[];
-  const windows = ranges.map((r) => rangeWindow(r, now));
-  const from = Math.min(...windows.map((w) => w.from.getTime()));
-  const to = Math.max(...windows.map((w) => w.to.getTime()));
+  const key = hourKeySql("createdAt");
+  const { ranges, from, to } = allRangesWindow(now);
   const points: TEventPoint[] = [];
-  for (let start = from; start < to; start += DAY) {
+  await forEachDay(from, to, async (start, end) => {
     const rows = await db.$queryRaw<{ hour: string; status: string; count: number | bigint; attempts: number | bigint | null }[]>`
       SELECT ${key} AS "hour", "deliveryStatus" AS "status", count(*) AS "count", sum("attemptCount") AS "attempts"
-      FROM "Event" WHERE "subscriptionId" = ${subscriptionId} AND "createdAt" >= ${new Date(start)} AND "createdAt" < ${new Date(Math.min(to, start + DAY))}
+      FROM "Event" WHERE "subscriptionId" = ${subscriptionId} AND "createdAt" >= ${start} AND "createdAt" < ${end}
       GROUP BY ${key}, "deliveryStatus"`;
-    for (const r of rows) points.push({ at: hourOf(r.hour), status: r.status, count: Number(r.count), attempts: Number(r.attempts ?? 0) });
-    await yieldToEventLoop();
-  }
+    for (const r of rows) points.push({ at: hourOf(r.hour, "event"), status: r.status, count: Number(r.count), attempts: Number(r.attempts ?? 0) });
+  });
   return Object.fromEntries(ranges.map((r) => [r, bucketDeliveries(points, r, now)])) as Record<TRange, TDeliveryStats>;
 }

@@ -4,6 +4,7 @@ import "server-only";
 // are looked up by id in a second query and may be gone.
 import { Prisma } from "@/generated/prisma/client";
 import { dialect, getDb } from "@/lib/db";
+import { hourKey, hourKeySql, hourOf, yieldToEventLoop } from "@/lib/db-hours";
 import type { TRunSource } from "./log";
 import { RANGES, rangeWindow, summarizeRuns, type TDurationSample, type THourCounts, type TRange, type TRunStats } from "./stats";
 
@@ -102,22 +103,13 @@ const SLICE_ROWS = 20_000;
 const SLICE_DRAWN = 2_000;
 const MAX_SLICE_HOURS = 6;
 const HASH_MOD = 16_777_216;
-const SQLITE = { hash: Prisma.sql`((rowid * 10368889) % 16777216)`, hourKey: Prisma.sql`substr("at", 1, 13)` };
-const POSTGRES = { hash: Prisma.sql`(hashtext("id") & 16777215)`, hourKey: Prisma.sql`to_char("at", 'YYYY-MM-DD"T"HH24')` };
-const sql = () => (dialect() === "postgres" ? POSTGRES : SQLITE);
+const SQLITE = { hash: Prisma.sql`((rowid * 10368889) % 16777216)` };
+const POSTGRES = { hash: Prisma.sql`(hashtext("id") & 16777215)` };
+const sql = () => ({ ...(dialect() === "postgres" ? POSTGRES : SQLITE), hourKey: hourKeySql("at") });
 
 type THour = THourCounts & { count: number };
 type TSampled = TDurationSample & { hash: number };
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** "2026-12-03T20" (the hour key) → epoch ms of that UTC hour, and back. */
-function hourOf(key: string): number {
-  const t = Date.parse(`${key}:00:00.000Z`);
-  if (!/^\d{4}-\d\d-\d\dT\d\d$/.test(key) || !Number.isFinite(t)) throw new Error(`unexpected run time in the run log: ${key}`);
-  return t;
-}
-const hourKey = (hour: number) => new Date(hour).toISOString().slice(0, 13);
 
 /** Exact outcome counts per hour of [from, to) (whole hours); hours without runs are absent. */
 async function hourCounts(where: Prisma.Sql, from: number, to: number): Promise<Map<number, THour>> {
@@ -135,7 +127,7 @@ async function hourCounts(where: Prisma.Sql, from: number, to: number): Promise<
       GROUP BY ${HOUR_KEY}`;
     let scanned = 0;
     for (const r of rows) {
-      const [hour, count, errors, failed] = [hourOf(r.hour), Number(r.count), Number(r.errors ?? 0), Number(r.failed ?? 0)];
+      const [hour, count, errors, failed] = [hourOf(r.hour, "run"), Number(r.count), Number(r.errors ?? 0), Number(r.failed ?? 0)];
       hours.set(hour, { hour, count, ok: count - errors - failed, errors, failed });
       scanned += count;
     }
@@ -201,7 +193,7 @@ async function durationSample(where: Prisma.Sql, hours: Map<number, THour>, thre
       SELECT ${HOUR_KEY} AS "hour", "durationMs", ${HASH} AS "hash"
       FROM "Run" WHERE ${where} "at" >= ${new Date(slice[0].hour)} AND "at" < ${new Date(slice[slice.length - 1].hour + HOUR)} ${draw}
       LIMIT ${Math.ceil(expected * 1.25) + 8}`;
-    for (const r of rows) samples.push({ hour: hourOf(r.hour), durationMs: Number(r.durationMs), hash: Number(r.hash) });
+    for (const r of rows) samples.push({ hour: hourOf(r.hour, "run"), durationMs: Number(r.durationMs), hash: Number(r.hash) });
     await yieldToEventLoop();
   }
   return samples;

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { bucketRuns, percentile, rangeWindow, RANGES, summarizeRuns, weightedPercentile, type TDurationSample, type THourCounts, type TRunPoint } from "./stats";
+import { allRangesWindow, bucketRuns, percentile, rangeWindow, RANGES, summarizeRuns, weightedPercentile, type TDurationSample, type THourCounts, type TRunPoint } from "./stats";
 
 const HOUR = 3_600_000;
 const run = (at: string | number, status: number | null, durationMs = 10): TRunPoint & { at: Date } => ({ at: new Date(at), status, durationMs });
@@ -298,4 +298,16 @@ describe("summarizeRuns (hourly counts and a duration sample)", () => {
     const unweighted = samples.map((x) => x.durationMs).sort((a, b) => a - b);
     assert.ok(rankOf(all, percentile(unweighted, 50)!)[1] < 45);
   });
+});
+
+test("allRangesWindow spans every range's window: a chart offering both reads it once", () => {
+  const now = new Date("2026-03-10T15:42:00Z");
+  const { ranges, from, to } = allRangesWindow(now);
+  assert.deepEqual(ranges, Object.keys(RANGES));
+  for (const r of ranges) {
+    const w = rangeWindow(r, now);
+    assert.ok(from <= w.from.getTime() && w.to.getTime() <= to, `the ${r} window lies inside`);
+  }
+  assert.equal(from, Math.min(...ranges.map((r) => rangeWindow(r, now).from.getTime())));
+  assert.equal(to, Math.max(...ranges.map((r) => rangeWindow(r, now).to.getTime())));
 });

@@ -66,6 +66,13 @@ export function rangeWindow(range: TRange, now: Date): { from: Date; to: Date } 
   return { from: new Date(to - buckets * bucketMs), to: new Date(to) };
 }
 
+/** Every range's window at once, as epoch ms: what a chart offering both ranges must read. */
+export function allRangesWindow(now: Date): { ranges: TRange[]; from: number; to: number } {
+  const ranges = Object.keys(RANGES) as TRange[];
+  const windows = ranges.map((r) => rangeWindow(r, now));
+  return { ranges, from: Math.min(...windows.map((w) => w.from.getTime())), to: Math.max(...windows.map((w) => w.to.getTime())) };
+}
+
 /**
  * Nearest-rank percentile of ascending `sorted`: the smallest value with at least p % of the values
  * at or below it, i.e. sorted[ceil(p/100 · n) − 1] (the first value for p = 0). Null when empty.
