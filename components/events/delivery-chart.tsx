@@ -3,12 +3,11 @@
 // line, on the app's time chart, whose summary sentence and "Numbers per …" table are the text
 // alternative.
 import { TimeChart } from "@/components/charts/time-chart";
-import { bucketLabel, counted } from "@/components/charts/format";
-import type { TChartSeries, TChartView } from "@/components/charts/types";
+import { counted } from "@/components/charts/format";
+import type { TChartSeries } from "@/components/charts/types";
+import { rangeViews } from "@/components/charts/views";
 import type { TDeliveryStats } from "@/lib/events/stats";
 import { RANGES, type TRange } from "@/lib/runs/stats";
-
-const PER: Record<TRange, string> = { "24h": "hour", "7d": "6 hours" };
 
 const BARS: TChartSeries[] = [
   { key: "delivered", label: "Delivered", color: "--chart-ok" },
@@ -24,23 +23,6 @@ function deliverySummary(stats: TDeliveryStats): string {
   return `${label}: ${counted(count, "event")}, ${delivered} delivered, ${waiting} waiting, ${dead} dead-lettered, ${counted(attempts, "delivery attempt")}.`;
 }
 
-function deliveryView(stats: TDeliveryStats): TChartView {
-  return {
-    key: stats.range,
-    label: RANGES[stats.range].label,
-    per: PER[stats.range],
-    from: stats.from,
-    to: stats.to,
-    summary: deliverySummary(stats),
-    buckets: stats.buckets.map((b) => ({
-      start: b.start,
-      end: b.end,
-      label: bucketLabel(b.start, b.end),
-      values: { delivered: b.delivered, waiting: b.waiting, dead: b.dead, attempts: b.attempts },
-    })),
-  };
-}
-
 /** `stats` from deliveryStatsByRange (lib/events/stats-query.ts). */
 export function DeliveryChart({ stats }: { stats: Record<TRange, TDeliveryStats> }) {
   return (
@@ -54,7 +36,7 @@ export function DeliveryChart({ stats }: { stats: Record<TRange, TDeliveryStats>
       barAxis="Events"
       lines={LINES}
       lineAxis="Attempts"
-      views={(Object.keys(RANGES) as TRange[]).map((r) => deliveryView(stats[r]))}
+      views={rangeViews(stats, deliverySummary, (b) => ({ delivered: b.delivered, waiting: b.waiting, dead: b.dead, attempts: b.attempts }))}
     />
   );
 }

@@ -3,12 +3,11 @@
 // summary sentence and "Numbers per …" table are the text alternative. Refused requests (401, 405,
 // 413) are not stored, so they are not drawn.
 import { TimeChart } from "@/components/charts/time-chart";
-import { bucketLabel, counted } from "@/components/charts/format";
-import type { TChartSeries, TChartView } from "@/components/charts/types";
+import { counted } from "@/components/charts/format";
+import type { TChartSeries } from "@/components/charts/types";
+import { rangeViews } from "@/components/charts/views";
 import type { TMessageStats } from "@/lib/listeners/stats";
 import { RANGES, type TRange } from "@/lib/runs/stats";
-
-const PER: Record<TRange, string> = { "24h": "hour", "7d": "6 hours" };
 
 const BARS: TChartSeries[] = [
   { key: "handedOn", label: "Handed on", color: "--chart-ok" },
@@ -24,23 +23,6 @@ function messagesSummary(stats: TMessageStats): string {
   return `${label}: ${counted(count, "message")}, ${handedOn} handed on, ${stored} stored, ${waiting} waiting, ${failed} failed or dead-lettered.`;
 }
 
-function messagesView(stats: TMessageStats): TChartView {
-  return {
-    key: stats.range,
-    label: RANGES[stats.range].label,
-    per: PER[stats.range],
-    from: stats.from,
-    to: stats.to,
-    summary: messagesSummary(stats),
-    buckets: stats.buckets.map((b) => ({
-      start: b.start,
-      end: b.end,
-      label: bucketLabel(b.start, b.end),
-      values: { handedOn: b.handedOn, stored: b.stored, waiting: b.waiting, failed: b.failed },
-    })),
-  };
-}
-
 /** `stats` from messageStatsByRange (lib/listeners/stats-query.ts). */
 export function MessagesChart({ stats }: { stats: Record<TRange, TMessageStats> }) {
   return (
@@ -52,7 +34,7 @@ export function MessagesChart({ stats }: { stats: Record<TRange, TMessageStats> 
       totalLabel="Messages"
       bars={BARS}
       barAxis="Messages"
-      views={(Object.keys(RANGES) as TRange[]).map((r) => messagesView(stats[r]))}
+      views={rangeViews(stats, messagesSummary, (b) => ({ handedOn: b.handedOn, stored: b.stored, waiting: b.waiting, failed: b.failed }))}
     />
   );
 }

@@ -2,11 +2,10 @@
 // (OK / 4xx-5xx / no answer) and latency p50/p95 as lines, on the app's time chart, whose summary
 // sentence and "Numbers per …" table are the text alternative.
 import { TimeChart } from "@/components/charts/time-chart";
-import { bucketLabel, counted, formatValue } from "@/components/charts/format";
-import type { TChartSeries, TChartView } from "@/components/charts/types";
+import { counted, formatValue } from "@/components/charts/format";
+import type { TChartSeries } from "@/components/charts/types";
+import { rangeViews } from "@/components/charts/views";
 import { RANGES, type TRange, type TRunStats } from "@/lib/runs/stats";
-
-const PER: Record<TRange, string> = { "24h": "hour", "7d": "6 hours" };
 
 const BARS: TChartSeries[] = [
   { key: "ok", label: "OK", color: "--chart-ok" },
@@ -28,18 +27,6 @@ function runsSummary(stats: TRunStats): string {
   return `${label}: ${counted(count, "run")}, error rate ${percent(errorRate)}, p50 ${formatValue(p50, "ms")}, p95 ${formatValue(p95, "ms")}${estimated}.`;
 }
 
-function runsView(stats: TRunStats): TChartView {
-  return {
-    key: stats.range,
-    label: RANGES[stats.range].label,
-    per: PER[stats.range],
-    from: stats.from,
-    to: stats.to,
-    summary: runsSummary(stats),
-    buckets: stats.buckets.map((b) => ({ start: b.start, end: b.end, label: bucketLabel(b.start, b.end), values: { ok: b.ok, errors: b.errors, failed: b.failed, p50: b.p50, p95: b.p95 } })),
-  };
-}
-
 export function RunsChart({ stats }: { stats: Record<TRange, TRunStats> }) {
   return (
     <TimeChart
@@ -52,7 +39,7 @@ export function RunsChart({ stats }: { stats: Record<TRange, TRunStats> }) {
       barAxis="Runs"
       lines={LINES}
       lineAxis="Latency (ms)"
-      views={(Object.keys(RANGES) as TRange[]).map((r) => runsView(stats[r]))}
+      views={rangeViews(stats, runsSummary, (b) => ({ ok: b.ok, errors: b.errors, failed: b.failed, p50: b.p50, p95: b.p95 }))}
     />
   );
 }
