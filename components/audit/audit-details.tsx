@@ -39,7 +39,8 @@ function Value({ value, depth }: { value: unknown; depth: number }): ReactNode {
 }
 
 function Pairs({ record, depth }: { record: Record<string, unknown>; depth: number }) {
-  const keys = Object.keys(record);
+  // Alphabetical: PostgreSQL's jsonb does not keep the order the keys were written in, SQLite does.
+  const keys = Object.keys(record).sort();
   if (keys.length === 0) return <span className="muted">none</span>;
   return (
     <dl className="facts">
