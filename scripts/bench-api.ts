@@ -22,7 +22,7 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import autocannon from "autocannon";
 import { percentile as nearestRank } from "@/lib/runs/stats";
-import { check, children, cleanup, cpuMs, freePort, ROOT, rss, seconds, startNode, startPatchbay, state, stop } from "./bench-processes";
+import { check, children, cpuMs, freePort, ROOT, rss, seconds, startNode, startPatchbay, state, stop, runBench } from "./bench-processes";
 
 const DEV = process.env.BENCH_API_DEV === "1";
 /** A folder for V8 CPU profiles of the Patchbay processes (written when they stop). */
@@ -403,13 +403,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (e) {
-  console.error(`\nbenchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  code = 1;
-} finally {
-  await cleanup();
-}
-process.exit(code);
+await runBench(main);

@@ -34,7 +34,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { percentile as nearestRank } from "@/lib/runs/stats";
-import { check, children, cleanup, cpuMs, freePort, ROOT, seconds, startNode, startPatchbay, state, stop } from "./bench-processes";
+import { check, children, cpuMs, freePort, ROOT, seconds, startNode, startPatchbay, state, stop, runBench } from "./bench-processes";
 
 const DEV = process.env.BENCH_LISTENERS_DEV === "1";
 /** A folder for V8 CPU profiles of the Patchbay server (written when it stops). */
@@ -404,13 +404,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (e) {
-  console.error(`\nbenchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  code = 1;
-} finally {
-  await cleanup();
-}
-process.exit(code);
+await runBench(main);

@@ -88,6 +88,20 @@ export function cleanup(): Promise<void> {
   return cleaned;
 }
 
+/** Runs a benchmark's main, stops its processes whatever happens, and exits with main's code. */
+export async function runBench(main: () => Promise<number>): Promise<never> {
+  let code = 1;
+  try {
+    code = await main();
+  } catch (e) {
+    console.error(`\nbenchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    code = 1;
+  } finally {
+    await cleanup();
+  }
+  process.exit(code);
+}
+
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.once(sig, () => {
     console.error(`\n${sig}: stopping the benchmark's processes ...`);

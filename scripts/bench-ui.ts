@@ -24,7 +24,7 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext } from "@playwright/test";
-import { cleanup, freePort, ROOT, seconds, startPatchbay, state } from "./bench-processes";
+import { freePort, ROOT, seconds, startPatchbay, state, runBench } from "./bench-processes";
 
 const ROUNDS = Math.max(1, Math.round(seconds("BENCH_ROUNDS", 3, 1)));
 const SETTLE_MS = seconds("SETTLE_MS", 2000);
@@ -324,13 +324,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (e) {
-  console.error(`\nbenchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  code = 1;
-} finally {
-  await cleanup();
-}
-process.exit(code);
+await runBench(main);

@@ -79,8 +79,8 @@ export type TServerProcess = {
 
 /**
  * Starts server.ts as `npm start` does after `prisma migrate deploy`, with `settings` in its
- * environment (added to this process's, through env(1): lib/env.ts stays the only reader of
- * process.env; the secret key and admin settings of the caller's shell are removed). `blockNext`
+ * environment (added to this process's, through env(1), so lib/env.ts stays the only reader of
+ * the environment; the secret key and admin settings of the caller's shell are removed). `blockNext`
  * makes any import of Next fail.
  */
 export function startServer(settings: Record<string, string>, opts: { blockNext?: boolean } = {}): TServerProcess {
